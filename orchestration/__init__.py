@@ -1,0 +1,1 @@
+"""Dagster code location for the children's services data warehouse."""

@@ -1,0 +1,184 @@
+"""`csdw`: the command line of DESIGN.md's contract."""
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from orchestration.settings import Settings
+
+EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
+GATE_ERRORS = {"ContractViolation", "DagsterAssetCheckFailedError"}
+DEMO_KEY = "demo-only-not-secret"
+DEMO_LA_CODE = "838"
+DEMO_REFERENCE_DATE = date(2025, 3, 31)
+DEMO_CHILDREN = 400
+
+console = Console(highlight=False)
+
+
+@dataclass
+class RefreshOutcome:
+    exit_code: int
+    reasons: list[str] = field(default_factory=list)
+    failed_checks: list[str] = field(default_factory=list)
+    passed_checks: int = 0
+
+
+def _dagster_instance():
+    import dagster as dg
+
+    home = os.environ.get("DAGSTER_HOME")
+    if home:
+        Path(home).mkdir(parents=True, exist_ok=True)
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+def run_refresh(settings: Settings) -> RefreshOutcome:
+    """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed."""
+    from orchestration.definitions import build_definitions
+
+    job = build_definitions(settings).resolve_job_def("refresh")
+    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    with _dagster_instance() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+    evaluations = result.get_asset_check_evaluations()
+    failed_checks = [
+        f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name} {_check_detail(evaluation.metadata)}"
+        for evaluation in evaluations
+        if not evaluation.passed
+    ]
+    passed_checks = sum(evaluation.passed for evaluation in evaluations)
+    if result.success:
+        return RefreshOutcome(EXIT_PUBLISHED, passed_checks=passed_checks)
+    reasons, error_classes = [], set()
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = _root_error(event.step_failure_data.error)
+            error_classes.add(error.cls_name)
+            reasons.append(f"step {event.step_key}: {error.message.strip()}")
+    blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
+    return RefreshOutcome(EXIT_BLOCKED if blocked else EXIT_ERROR, reasons, failed_checks, passed_checks)
+
+
+def _root_error(error):
+    while error.cause is not None:
+        error = error.cause
+    return error
+
+
+def _check_detail(metadata) -> str:
+    shown = {name: value.value for name, value in metadata.items() if name in ("failed", "faults", "rules_broken")}
+    return json.dumps(shown, default=str) if shown else ""
+
+
+def refresh(settings: Settings) -> int:
+    console.print(f"Refreshing from [bold]{settings.landing_dir}[/]: ingest, dbt build, quality gates, publish ...")
+    outcome = run_refresh(settings)
+    if outcome.exit_code == EXIT_PUBLISHED:
+        console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed)")
+        return EXIT_PUBLISHED
+    verdict = "BLOCKED by a quality gate" if outcome.exit_code == EXIT_BLOCKED else "FAILED"
+    console.print(f"[red]Refresh {verdict}[/]: nothing was published; {settings.warehouse_path} is unchanged.")
+    for check in outcome.failed_checks:
+        console.print(f"  failed check: {check}")
+    for reason in outcome.reasons:
+        console.print(f"  {reason}")
+    return outcome.exit_code
+
+
+def latest_measures(warehouse: Path, period: date | None = None) -> list[dict]:
+    """The published measures at `period` (default: the latest period end), breakdown 'all'."""
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            """
+            select la_code, measure_id, period_end, period_type, numerator, denominator, value, unit
+            from marts.measure_values
+            where breakdown = 'all'
+              and period_end = coalesce(?, (select max(period_end) from marts.measure_values))
+            order by measure_id, la_code
+            """,
+            [period],
+        ).fetchall()
+        columns = [description[0] for description in connection.description]
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def print_measures(rows: list[dict], output_format: str) -> None:
+    if output_format == "json":
+        print(json.dumps(rows, default=str, indent=2))
+    elif output_format == "csv":
+        print(",".join(rows[0]) if rows else "")
+        for row in rows:
+            print(",".join("" if value is None else str(value) for value in row.values()))
+    else:
+        table = Table("la_code", "measure_id", "period_end", "value", "unit")
+        for row in rows:
+            table.add_row(row["la_code"], row["measure_id"], str(row["period_end"]), f"{row['value']:g}", row["unit"])
+        console.print(table)
+
+
+def demo() -> int:
+    """Generate a synthetic LA into the landing folder, refresh, and print the headline measures."""
+    from sources.synthetic.ssda903 import generate_ssda903
+
+    if not os.environ.get("CSDW_PSEUDONYM_KEY"):
+        os.environ["CSDW_PSEUDONYM_KEY"] = DEMO_KEY
+        console.print("Using the demo pseudonymisation key (set CSDW_PSEUDONYM_KEY for real extracts).")
+    os.environ.setdefault("CSDW_LA_CODE", DEMO_LA_CODE)
+    os.environ.setdefault("CSDW_REFERENCE_DATE", DEMO_REFERENCE_DATE.isoformat())
+    settings = Settings.from_env()
+    extract = generate_ssda903(settings.landing_dir, children=DEMO_CHILDREN, reference=settings.reference_date)
+    console.print(
+        f"Generated a synthetic SSDA903 extract: {extract.children} children, {extract.episodes} episodes "
+        f"in {extract.episodes_csv.parent}"
+    )
+    exit_code = refresh(settings)
+    if exit_code != EXIT_PUBLISHED:
+        return exit_code
+    console.print("\nHeadline measures at the latest period:")
+    print_measures(latest_measures(settings.warehouse_path), "table")
+    print(
+        f"\nPublished warehouse: {settings.warehouse_path} (open it read-only with DuckDB; see README)\n"
+        "All measures:  .venv/bin/csdw measures --format csv\n"
+        "Dagster UI:    make dev, then open http://127.0.0.1:3000"
+    )
+    return EXIT_PUBLISHED
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="csdw", description="Children's services data warehouse.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("demo", help="generate a synthetic LA, refresh, print the headline measures")
+    refresh_parser = commands.add_parser("refresh", help="ingest, build, audit and publish (exit 0 published, 2 blocked)")
+    refresh_parser.add_argument("--landing", help="landing folder (default CSDW_LANDING_DIR or sources/landing)")
+    refresh_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    measures_parser = commands.add_parser("measures", help="the published measures")
+    measures_parser.add_argument("--period", type=date.fromisoformat, help="period end YYYY-MM-DD (default latest)")
+    measures_parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    measures_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    args = parser.parse_args(argv)
+
+    if args.command == "demo":
+        return demo()
+    if args.command == "refresh":
+        return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse))
+    settings = Settings.from_env(warehouse_path=args.warehouse)
+    if not settings.warehouse_path.exists():
+        console.print(f"[red]No published warehouse at {settings.warehouse_path}[/]: run `csdw refresh` first.")
+        return EXIT_ERROR
+    print_measures(latest_measures(settings.warehouse_path, args.period), args.format)
+    return EXIT_PUBLISHED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""The dbt models as Dagster assets, and every dbt data test as an asset check."""
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
+
+from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
+from orchestration.resources import Extracts, Warehouse
+
+
+class WarehouseTranslator(DagsterDbtTranslator):
+    """Groups dbt nodes by warehouse layer (staging, intermediate, marts, reference seeds) in the UI."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        return dbt_resource_props["fqn"][1]
+
+
+@dbt_assets(manifest=prepare_manifest(), project=DBT_PROJECT, dagster_dbt_translator=WarehouseTranslator())
+def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse, extracts: Extracts):
+    """How do tonight's extracts become facts and measures? Builds every dbt model (staging, intermediate,
+    marts, measures) in the candidate warehouse, running every dbt data test and unit test; a failing test
+    with error severity stops the refresh before anything is published."""
+    dbt_vars = {
+        "warehouse_path": str(warehouse.candidate),
+        "la_code": extracts.la_code,
+        "reference_date": extracts.reference_date,
+    }
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()

@@ -1,0 +1,40 @@
+"""The one Dagster Definitions of the warehouse (loaded by `dagster dev -w workspace.yaml` and `csdw`)."""
+
+import dagster as dg
+from dagster_dbt import DbtCliResource
+
+from orchestration.dbt import warehouse_models
+from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT
+from orchestration.publish import published_warehouse
+from orchestration.quality import fct_cla_episodes_suite
+from orchestration.resources import Extracts, Warehouse
+from orchestration.settings import Settings
+from orchestration.ssda903 import ssda903_raw_tables
+
+# DuckDB allows one writer, so the refresh runs its steps one after another in one process.
+refresh_job = dg.define_asset_job(
+    "refresh",
+    selection=dg.AssetSelection.all(),
+    executor_def=dg.in_process_executor,
+    description="The nightly refresh: ingest every extract, build, audit and publish.",
+)
+
+
+def build_definitions(settings: Settings) -> dg.Definitions:
+    return dg.Definitions(
+        assets=[ssda903_raw_tables, warehouse_models, published_warehouse],
+        asset_checks=[fct_cla_episodes_suite],
+        jobs=[refresh_job],
+        resources={
+            "warehouse": Warehouse(published_path=str(settings.warehouse_path)),
+            "extracts": Extracts(
+                landing_dir=str(settings.landing_dir),
+                la_code=settings.la_code,
+                reference_date=settings.reference_date.isoformat() if settings.reference_date else None,
+            ),
+            "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+        },
+    )
+
+
+defs = build_definitions(Settings.from_env())

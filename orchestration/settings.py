@@ -1,0 +1,37 @@
+"""The environment contract (DESIGN.md): where extracts land, where the warehouse is, which LA this is.
+
+Paths are resolved to absolute paths here, once, and handed to Dagster and dbt from here, so the two can never
+disagree about which file is the warehouse.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_LANDING_DIR = PROJECT_ROOT / "sources" / "landing"
+DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "csdw.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    landing_dir: Path
+    warehouse_path: Path
+    la_code: str | None
+    reference_date: date | None
+
+    @classmethod
+    def from_env(cls, landing_dir: str | None = None, warehouse_path: str | None = None) -> "Settings":
+        """Settings from the command line where given, else the environment, else the defaults."""
+        reference = os.environ.get("CSDW_REFERENCE_DATE")
+        return cls(
+            landing_dir=_absolute(landing_dir or os.environ.get("CSDW_LANDING_DIR"), DEFAULT_LANDING_DIR),
+            warehouse_path=_absolute(warehouse_path or os.environ.get("CSDW_WAREHOUSE"), DEFAULT_WAREHOUSE),
+            la_code=os.environ.get("CSDW_LA_CODE") or None,
+            reference_date=date.fromisoformat(reference) if reference else None,
+        )
+
+
+def _absolute(value: str | None, default: Path) -> Path:
+    return Path(value).expanduser().resolve() if value else default

@@ -1,0 +1,1 @@
+"""Extract readers, pandera contracts, code lists and the synthetic data generator."""

@@ -1,0 +1,43 @@
+"""Keyed pseudonymisation of identifiers (DESIGN.md, privacy by design).
+
+HMAC-SHA256 under `CSDW_PSEUDONYM_KEY`, applied to every identifier at ingest and the same for every family,
+so one child links across CIN, SSDA903, SEN2 and NCCIS while the warehouse never holds the real identifier.
+"""
+
+import hashlib
+import hmac
+import os
+
+import pandas as pd
+
+KEY_VARIABLE = "CSDW_PSEUDONYM_KEY"
+
+
+class MissingPseudonymKey(RuntimeError):
+    """Raised when identifiers would be loaded without the pseudonymisation secret."""
+
+
+def pseudonym_key() -> bytes:
+    """The secret from the environment; refuses to go on without one."""
+    key = os.environ.get(KEY_VARIABLE, "")
+    if not key:
+        raise MissingPseudonymKey(
+            f"{KEY_VARIABLE} is not set: identifiers cannot be pseudonymised. Set it to a long random secret "
+            "kept outside the repository (the same one every night, or children will not link across refreshes)."
+        )
+    return key.encode("utf-8")
+
+
+def normalise_identifier(value: str) -> str:
+    """The form an identifier is hashed in, so that one child gets one pseudonym whatever system exported it."""
+    return value.strip().upper()
+
+
+def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
+    """Replace each identifier by its keyed hash; blanks stay blank."""
+    distinct = identifiers.dropna().unique()
+    hashes = {
+        value: hmac.new(key, normalise_identifier(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        for value in distinct
+    }
+    return identifiers.map(hashes).astype("string")

@@ -1,0 +1,1 @@
+"""Synthetic extracts: invented children only, never real records."""

@@ -22,7 +22,7 @@ DEMO_LA_CODE = "838"
 DEMO_REFERENCE_DATE = date(2025, 3, 31)
 DEMO_CHILDREN = 400
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)
 
 
 @dataclass
@@ -48,7 +48,8 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
     from orchestration.definitions import build_definitions
 
     job = build_definitions(settings).resolve_job_def("refresh")
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Step failures are summarised below in plain words; Dagster's own stack traces would bury them.
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with _dagster_instance() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
     evaluations = result.get_asset_check_evaluations()
@@ -66,6 +67,8 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
             error = _root_error(event.step_failure_data.error)
             error_classes.add(error.cls_name)
             reasons.append(f"step {event.step_key}: {error.message.strip()}")
+            if error.cls_name not in GATE_ERRORS:
+                reasons.append("".join(error.stack).rstrip())
     blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
     return RefreshOutcome(EXIT_BLOCKED if blocked else EXIT_ERROR, reasons, failed_checks, passed_checks)
 

@@ -54,13 +54,13 @@ def ssda903_raw_tables(context: dg.AssetExecutionContext, extracts: Extracts, wa
         context.log.warning(f"SSDA903: {skipped} is not a table this warehouse loads yet; it was skipped")
     yield from _contract_check_results(result)
     if result.faults:
-        warehouse.append_audit("quarantine", _quarantine_rows(result, context.run_id))
+        warehouse.append_audit("quarantine", _quarantine_rows(result, context.run.run_id))
         raise ContractViolation("SSDA903", result.faults, kept_in=f"audit.quarantine in {warehouse.audit}")
     with warehouse.connect(warehouse.candidate) as connection:
         connection.execute("create schema if not exists raw")
         for contract in ssda903.CONTRACTS:
             rows = result.tables.get(contract.table)
-            _write_raw_table(connection, contract, rows, extracts.la_code, context.run_id)
+            _write_raw_table(connection, contract, rows, extracts.la_code, context.run.run_id)
             yield dg.MaterializeResult(
                 asset_key=RAW_KEYS[contract.table],
                 metadata={"rows": 0 if rows is None else len(rows), "files": sorted(set(result.files_read))},

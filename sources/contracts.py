@@ -113,7 +113,7 @@ class Fault:
 
     def describe(self) -> str:
         where = self.file if self.row_number is None else f"{self.file} row {self.row_number}"
-        return f"{where}, field {self.field}: {self.message} [rule: {self.rule}]"
+        return f"{where}, field {self.field}: {self.message}"
 
 
 @dataclass
@@ -276,11 +276,12 @@ def _rule_and_field(check: str, column: str, fields_of_rule: dict[str, str], con
 
 
 def _message(rule: str, field_name: str, value, quotable: set[str]) -> str:
+    """What is wrong, quoting the value only when it is a short code (never an identifier or a date)."""
     if rule == RULE_MANDATORY:
-        return f"{field_name} is blank but mandatory"
+        return "blank, but the field is mandatory"
     if field_name in quotable and isinstance(value, str) and QUOTABLE_CODE.match(value):
-        return f"{field_name} value '{value}' breaks the rule: {rule}"
-    return f"{field_name} breaks the rule: {rule}"
+        return f"value '{value}' breaks the rule: {rule}"
+    return f"breaks the rule: {rule}"
 
 
 def prepare_table(frame: pd.DataFrame, contract: TableContract, key: bytes) -> pd.DataFrame:
@@ -330,7 +331,7 @@ def check_family(
             result.faults.append(
                 Fault(
                     family, contract.table, path.name, None, ", ".join(missing), RULE_COLUMNS,
-                    f"the header row lacks {', '.join(missing)}",
+                    f"the header row lacks {', '.join(missing)}, so the file was not loaded",
                 )
             )
             continue

@@ -1,0 +1,85 @@
+"""Shared fixtures: synthetic extracts only, written into a temporary landing folder per test."""
+
+import csv
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from orchestration.settings import Settings
+from sources.synthetic.ssda903 import EPISODE_COLUMNS, HEADER_COLUMNS
+
+TEST_KEY = "test-key-not-secret"
+TEST_LA_CODE = "999"
+
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+@pytest.fixture(autouse=True)
+def test_environment(monkeypatch):
+    """Every test runs with a throwaway key and LA code, and never against the developer's own warehouse."""
+    monkeypatch.setenv("CSDW_PSEUDONYM_KEY", TEST_KEY)
+    monkeypatch.setenv("CSDW_LA_CODE", TEST_LA_CODE)
+    monkeypatch.delenv("CSDW_REFERENCE_DATE", raising=False)
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(
+        landing_dir=tmp_path / "landing",
+        warehouse_path=tmp_path / "warehouse" / "csdw.duckdb",
+        la_code=TEST_LA_CODE,
+        reference_date=None,
+    )
+
+
+def episode(child: str, decom: str, dec: str = "", rec: str = "", ls: str = "C2", rne: str = "S", place: str = "U4") -> dict:
+    """One SSDA903 episodes row; the fields a test does not care about take plausible values."""
+    return {
+        "CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "CIN": "N1", "PLACE": place,
+        "PLACE_PROVIDER": "PR1", "DEC": dec, "REC": rec, "REASON_PLACE_CHANGE": "",
+        "HOME_POST": "ZZ99 3HZ", "PL_POST": "ZZ99 4PZ", "URN": "SC123456",
+    }
+
+
+def header(child: str, dob: str = "01/05/2012") -> dict:
+    return {"CHILD": child, "SEX": "F", "DOB": dob, "ETHNIC": "WBRI", "UPN": "A123456789012", "MOTHER": "0", "MC_DOB": ""}
+
+
+def write_table(path: Path, columns: list[str], rows: list[dict], encoding: str = "utf-8") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding=encoding) as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def write_ssda903(settings) -> Callable[..., Path]:
+    """Write hand-made header and episodes tables into the test's landing folder."""
+
+    def write(episodes: list[dict], headers: list[dict] | None = None, episodes_file: str = "episodes.csv") -> Path:
+        folder = settings.landing_dir / "ssda903"
+        children = sorted({row["CHILD"] for row in episodes})
+        write_table(folder / "header.csv", HEADER_COLUMNS, headers if headers is not None else [header(c) for c in children])
+        return write_table(folder / episodes_file, EPISODE_COLUMNS, episodes)
+
+    return write
+
+
+# The hand-made fixture of the cla_at_date tests: its answers are worked out where it is used.
+HAND_MADE_EPISODES = [
+    episode("CHILDA", "01/01/2024", "31/03/2024", "E4A"),
+    episode("CHILDB", "15/02/2024"),
+    episode("CHILDC", "01/06/2023", "10/09/2023", "E13"),
+    episode("CHILDC", "01/03/2024"),
+    episode("CHILDD", "01/01/2024", ls="V3", place="U6"),
+    episode("CHILDE", "01/10/2023", "15/01/2024", "X1"),
+    episode("CHILDE", "15/01/2024", rne="P", place="K2"),
+]
+HAND_MADE_REFERENCE_DATE = date(2024, 3, 31)

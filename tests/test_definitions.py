@@ -1,0 +1,83 @@
+"""The one Dagster Definitions loads, with every expected asset and check, and passes Dagster's validation."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+
+from orchestration.definitions import build_definitions
+from orchestration.settings import PROJECT_ROOT
+
+EXPECTED_ASSETS = {
+    "raw/ssda903_header",
+    "raw/ssda903_episodes",
+    "reference/code_lists",
+    "reference/measure_catalogue_entries",
+    "staging/stg_ssda903__headers",
+    "staging/stg_ssda903__episodes",
+    "intermediate/int_period_ends",
+    "intermediate/int_cla_measures",
+    "marts/fct_cla_episodes",
+    "marts/measure_values",
+    "marts/measure_catalogue",
+    "published_warehouse",
+}
+EXPECTED_CHECKS = {
+    ("raw/ssda903_header", "contract"),
+    ("raw/ssda903_episodes", "contract"),
+    ("marts/fct_cla_episodes", "great_expectations_suite"),
+    ("marts/fct_cla_episodes", "unique_fct_cla_episodes_episode_id"),
+    ("staging/stg_ssda903__episodes", "not_null_stg_ssda903__episodes_child_id"),
+    ("marts/measure_values", "unique_combination_of_columns_measure_values_la_code__measure_id__period_end__period_type__breakdown"),
+}
+
+
+def test_definitions_list_every_dbt_model_as_an_asset_and_the_gates_as_checks(settings):
+    graph = build_definitions(settings).resolve_asset_graph()
+
+    assets = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}
+
+    assert assets == EXPECTED_ASSETS
+    assert EXPECTED_CHECKS <= checks
+
+
+def test_every_dbt_data_test_is_an_asset_check(settings):
+    manifest = json.loads((PROJECT_ROOT / "dbt_project" / "target" / "manifest.json").read_text())
+    dbt_tests = {node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"}
+    graph = build_definitions(settings).resolve_asset_graph()
+
+    assert dbt_tests <= {key.name for key in graph.asset_check_keys}
+
+
+def test_contract_and_expectation_checks_block_publish(settings):
+    graph = build_definitions(settings).resolve_asset_graph()
+    specs = [spec for assets_def in graph.assets_defs for spec in assets_def.check_specs]
+
+    blocking = {(spec.asset_key.to_user_string(), spec.name) for spec in specs if spec.blocking}
+
+    assert {("raw/ssda903_episodes", "contract"), ("marts/fct_cla_episodes", "great_expectations_suite")} <= blocking
+
+
+def test_the_refresh_job_runs_in_one_process_because_duckdb_has_one_writer(settings):
+    job = build_definitions(settings).resolve_job_def("refresh")
+
+    assert job.executor_def is dg.in_process_executor
+
+
+def test_dagster_validates_the_workspace():
+    dagster = Path(sys.executable).with_name("dagster")
+
+    validation = subprocess.run(
+        [str(dagster), "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        env={name: value for name, value in os.environ.items() if name != "DAGSTER_HOME"},
+    )
+
+    assert validation.returncode == 0, validation.stderr[-3000:]
+    assert "All code locations passed validation" in validation.stderr + validation.stdout

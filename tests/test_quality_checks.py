@@ -1,0 +1,74 @@
+"""The Great Expectations gate on fct_cla_episodes: passes clean episodes, blocks each kind of bad one."""
+
+import json
+
+import duckdb
+import pytest
+
+from orchestration.quality import fct_cla_episodes_suite
+from orchestration.resources import Warehouse
+
+CLEAN_EPISODES = """
+    select * from (values
+        ('e1', 'hashed-child-1', date '2024-01-01', date '2024-02-01', 'C2', 'S', 'U4'),
+        ('e2', 'hashed-child-1', date '2024-02-01', null,              'C2', 'P', 'K2'),
+        ('e3', 'hashed-child-2', date '2023-06-01', null,              'V2', 'S', 'U6')
+    ) as t(episode_id, child_id, episode_started_on, episode_ended_on,
+           legal_status_code, reason_new_episode_code, placement_type_code)
+"""
+
+
+def run_suite(tmp_path, episodes_sql: str):
+    warehouse = Warehouse(published_path=str(tmp_path / "csdw.duckdb"))
+    with warehouse.connect(warehouse.candidate) as connection:
+        connection.execute("create schema marts")
+        connection.execute(f"create table marts.fct_cla_episodes as {episodes_sql}")
+    return fct_cla_episodes_suite(warehouse=warehouse)
+
+
+def test_clean_episodes_pass(tmp_path):
+    result = run_suite(tmp_path, CLEAN_EPISODES)
+
+    assert result.passed
+    assert result.metadata["failed"].value == []
+
+
+@pytest.mark.parametrize(
+    ("dirty_sql", "failed_expectation"),
+    [
+        ("select * from clean where false", "expect_table_row_count_to_be_between"),
+        ("select * replace ('e1' as episode_id) from clean", "expect_column_values_to_be_unique on episode_id"),
+        ("select * replace ('Z9' as legal_status_code) from clean", "expect_column_values_to_be_in_set on legal_status_code"),
+        (
+            "select * replace (date '2020-01-01' as episode_ended_on) from clean",
+            "expect_column_pair_values_a_to_be_greater_than_b on episode_ended_on/episode_started_on",
+        ),
+        (
+            "select * replace (date '2199-01-01' as episode_started_on) from clean",
+            "expect_column_values_to_be_between on episode_started_on",
+        ),
+    ],
+)
+def test_each_kind_of_bad_episode_blocks_with_the_expectation_named(tmp_path, dirty_sql, failed_expectation):
+    result = run_suite(tmp_path, f"with clean as ({CLEAN_EPISODES}) {dirty_sql}")
+
+    assert not result.passed
+    assert any(failure.startswith(failed_expectation) for failure in result.metadata["failed"].value)
+
+
+def test_check_results_never_quote_identifiers(tmp_path):
+    result = run_suite(tmp_path, f"with clean as ({CLEAN_EPISODES}) select * replace ('e1' as episode_id) from clean")
+
+    reported = json.dumps({name: value.value for name, value in result.metadata.items()}, default=str)
+    assert "hashed-child" not in reported and "'e1'" not in reported
+
+
+def test_the_check_reads_the_candidate_not_the_published_warehouse(tmp_path):
+    published = tmp_path / "csdw.duckdb"
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(f"create table marts.fct_cla_episodes as {CLEAN_EPISODES}")
+
+    result = run_suite(tmp_path, f"with clean as ({CLEAN_EPISODES}) select * from clean where false")
+
+    assert not result.passed

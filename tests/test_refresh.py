@@ -1,0 +1,129 @@
+"""End to end: extracts in the landing folder -> `csdw refresh` -> published measures, or a blocked gate that
+leaves the published warehouse exactly as it was."""
+
+import dataclasses
+import hashlib
+from datetime import date
+
+import duckdb
+import pytest
+
+from orchestration import cli
+from orchestration.cli import EXIT_BLOCKED, EXIT_PUBLISHED, run_refresh
+from sources.synthetic.ssda903 import generate_ssda903
+from tests.conftest import HAND_MADE_EPISODES, HAND_MADE_REFERENCE_DATE, TEST_LA_CODE, episode
+
+
+def cla_at_date(warehouse) -> dict[date, float]:
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "select period_end, value from marts.measure_values "
+            "where measure_id = 'cla_at_date' and breakdown = 'all' and la_code = ?",
+            [TEST_LA_CODE],
+        ).fetchall()
+    return dict(rows)
+
+
+def fingerprint(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_cla_at_date_is_right_on_the_hand_made_fixture(settings, write_ssda903):
+    """Worked by hand from HAND_MADE_EPISODES (conftest):
+    - C's first period runs 1 Jun - 10 Sep 2023: C alone at the end of June, July and August; nobody at 30 Sep.
+    - E starts 1 Oct 2023: 1 child at the end of Oct, Nov, Dec.
+    - 31 Jan 2024: A and E (E's second episode, from 15 Jan: counted once) = 2.
+    - 29 Feb 2024: A, B (from 15 Feb) and E = 3.
+    - 31 Mar 2024: A's episode ends on 31 March, so A is not looked after at 31 March; B, C (second period of
+      care, from 1 Mar) and E = 3.
+    - D has only short breaks (V3) and is never counted."""
+    write_ssda903(HAND_MADE_EPISODES)
+
+    outcome = run_refresh(dataclasses.replace(settings, reference_date=HAND_MADE_REFERENCE_DATE))
+
+    assert outcome.exit_code == EXIT_PUBLISHED, outcome.reasons
+    assert cla_at_date(settings.warehouse_path) == {
+        date(2023, 6, 30): 1, date(2023, 7, 31): 1, date(2023, 8, 31): 1, date(2023, 9, 30): 0,
+        date(2023, 10, 31): 1, date(2023, 11, 30): 1, date(2023, 12, 31): 1,
+        date(2024, 1, 31): 2, date(2024, 2, 29): 3, date(2024, 3, 31): 3,
+    }
+
+
+def test_refresh_publishes_and_a_bad_extract_then_leaves_it_untouched_with_the_rows_kept(settings, capsys):
+    generate_ssda903(settings.landing_dir, children=150, seed=11)
+    assert cli.main(["refresh", "--landing", str(settings.landing_dir), "--warehouse", str(settings.warehouse_path)]) == 0
+    published = fingerprint(settings.warehouse_path)
+    capsys.readouterr()
+
+    episodes_csv = settings.landing_dir / "ssda903" / "episodes.csv"
+    lines = episodes_csv.read_text().splitlines()
+    bad_ls = lines[3].split(",")
+    bad_ls[3] = "ZZ"
+    bad_dec = lines[5].split(",")
+    bad_dec[7] = "01/01/1999"
+    bad_dec[8] = bad_dec[8] or "E8"
+    lines[3], lines[5] = ",".join(bad_ls), ",".join(bad_dec)
+    episodes_csv.write_text("\n".join(lines) + "\n")
+
+    exit_code = cli.main(["refresh", "--landing", str(settings.landing_dir), "--warehouse", str(settings.warehouse_path)])
+    printed = capsys.readouterr().out
+
+    assert exit_code == EXIT_BLOCKED
+    assert "episodes.csv row 4, field LS: value 'ZZ'" in printed
+    assert "episodes.csv row 6, field DEC: breaks the rule: DEC is on or after DECOM" in printed
+    assert "SYN0" not in printed, "a child identifier was printed"
+    assert fingerprint(settings.warehouse_path) == published
+    with duckdb.connect(str(settings.warehouse_path.with_name("csdw.audit.duckdb")), read_only=True) as connection:
+        kept = connection.execute("select source_row_number, field, rule, record is not null from audit.quarantine order by 1").fetchall()
+    assert kept == [
+        (4, "LS", "code is in list ssda903_legal_status", True),
+        (6, "DEC", "DEC is on or after DECOM", True),
+    ]
+
+
+def test_an_empty_episodes_export_is_blocked_by_the_great_expectations_gate(settings, write_ssda903):
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+    assert run_refresh(settings).exit_code == EXIT_PUBLISHED
+    published = fingerprint(settings.warehouse_path)
+
+    write_ssda903([])
+    outcome = run_refresh(settings)
+
+    assert outcome.exit_code == EXIT_BLOCKED
+    assert any("fct_cla_episodes: great_expectations_suite" in check for check in outcome.failed_checks)
+    assert fingerprint(settings.warehouse_path) == published
+
+
+def test_published_warehouse_holds_the_quarantine_of_earlier_blocked_refreshes(settings, write_ssda903):
+    write_ssda903([episode("CHILD1", "01/04/2024", ls="ZZ")])
+    assert run_refresh(settings).exit_code == EXIT_BLOCKED
+
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+    assert run_refresh(settings).exit_code == EXIT_PUBLISHED
+
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+        assert connection.execute("select field from audit.quarantine").fetchall() == [("LS",)]
+
+
+def test_refresh_without_an_la_code_fails_with_the_variable_named(settings, write_ssda903):
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+
+    outcome = run_refresh(dataclasses.replace(settings, la_code=None))
+
+    assert outcome.exit_code == cli.EXIT_ERROR
+    assert any("CSDW_LA_CODE" in reason for reason in outcome.reasons)
+    assert not settings.warehouse_path.exists()
+
+
+@pytest.mark.parametrize("command", [["measures", "--format", "csv"]])
+def test_measures_command_prints_the_latest_published_values(settings, write_ssda903, capsys, command):
+    write_ssda903(HAND_MADE_EPISODES)
+    assert run_refresh(dataclasses.replace(settings, reference_date=HAND_MADE_REFERENCE_DATE)).exit_code == 0
+    capsys.readouterr()
+
+    assert cli.main([*command, "--warehouse", str(settings.warehouse_path)]) == 0
+
+    assert capsys.readouterr().out.splitlines() == [
+        "la_code,measure_id,period_end,period_type,numerator,denominator,value,unit",
+        f"{TEST_LA_CODE},cla_at_date,2024-03-31,snapshot,3.0,,3.0,count",
+    ]

@@ -31,6 +31,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 landing_dir=str(settings.landing_dir),
                 la_code=settings.la_code,
                 reference_date=settings.reference_date.isoformat() if settings.reference_date else None,
+                max_rejected_percent=settings.max_rejected_percent,
             ),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
         },

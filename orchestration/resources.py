@@ -3,11 +3,14 @@
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 import pandas as pd
+
+from sources.contracts import CheckSettings
 
 AUDIT_TABLES = ("quarantine",)
 
@@ -80,7 +83,13 @@ class Extracts(dg.ConfigurableResource):
     landing_dir: str
     la_code: str | None = None
     reference_date: str | None = None
+    max_rejected_percent: float = 5.0
 
     @property
     def landing(self) -> Path:
         return Path(self.landing_dir)
+
+    def check_settings(self) -> CheckSettings:
+        """Dates may not be later than the reference date when one is given, else today."""
+        extract_date = date.fromisoformat(self.reference_date) if self.reference_date else date.today()
+        return CheckSettings(extract_date, self.la_code, self.max_rejected_percent)

@@ -5,6 +5,7 @@ disagree about which file is the warehouse.
 """
 
 import os
+import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LANDING_DIR = PROJECT_ROOT / "sources" / "landing"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "csdw.duckdb"
+DEFAULT_THRESHOLDS = PROJECT_ROOT / "thresholds.toml"
 
 
 @dataclass(frozen=True)
@@ -20,16 +22,21 @@ class Settings:
     warehouse_path: Path
     la_code: str | None
     reference_date: date | None
+    max_rejected_percent: float = 5.0
 
     @classmethod
     def from_env(cls, landing_dir: str | None = None, warehouse_path: str | None = None) -> "Settings":
         """Settings from the command line where given, else the environment, else the defaults."""
         reference = os.environ.get("CSDW_REFERENCE_DATE")
+        thresholds = _absolute(os.environ.get("CSDW_THRESHOLDS"), DEFAULT_THRESHOLDS)
+        with thresholds.open("rb") as handle:
+            ingest_thresholds = tomllib.load(handle)["ingest"]
         return cls(
             landing_dir=_absolute(landing_dir or os.environ.get("CSDW_LANDING_DIR"), DEFAULT_LANDING_DIR),
             warehouse_path=_absolute(warehouse_path or os.environ.get("CSDW_WAREHOUSE"), DEFAULT_WAREHOUSE),
             la_code=os.environ.get("CSDW_LA_CODE") or None,
             reference_date=date.fromisoformat(reference) if reference else None,
+            max_rejected_percent=float(ingest_thresholds["max_rejected_percent"]),
         )
 
 

@@ -1,17 +1,22 @@
 """What every extract contract shares.
 
 A contract is data an analyst can read: the fields of one extract table, which are mandatory, which are
-dates, identifiers, postcodes or codes from a list, and the rules that tie fields of one row together. From it
-this module builds the pandera schema, checks a table read from CSV, and turns pandera's failure cases into
-faults naming the file, row, field and rule. A fault never carries an identifier or a personal value: only
-codes (short, from a code list) are quoted back.
+dates, identifiers, postcodes or codes from a list, the rules that tie fields of one row together, and the
+rules across tables. From it this module builds the pandera schema for each collection year, checks what a
+family's readers produced, and turns failures into faults naming the file, row, field and rule.
+
+Severity: a whole-file fault (unreadable, unknown table, missing column) stops the refresh; a row fault sends
+the row to quarantine and the rest loads, unless more than the configured share of a table's rows is rejected,
+which stops the refresh too. Repairs (an identifier exported as `123.0`) are warnings: the row loads.
+
+A fault never carries an identifier or a personal value: only short codes are quoted back.
 """
 
-import csv
 import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -20,30 +25,43 @@ import pandera.pandas as pa
 from sources.code_lists import codes
 from sources.pseudonymise import pseudonymise
 
-LINEAGE_COLUMNS = ("source_file", "source_row_number")
+LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
+FIELD_LINES = "field_lines"
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
 QUOTABLE_CODE = re.compile(r"^[A-Za-z0-9]{1,8}$")
+FLOAT_SUFFIX = re.compile(r"^(\d+)\.0+$")
 POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9])[A-Z]{2}$")
 POSTCODE_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+COLLECTION_YEAR = re.compile(r"(?<!\d)(20\d\d)[-_]?(\d\d)(?!\d)")
+LA_FOLDER = re.compile(r"^\d{3}$")
 
 RULE_MANDATORY = "mandatory field is present"
 RULE_IDENTIFIER = "identifier is letters and digits, at most 20 characters"
 RULE_DATE = "date is dd/mm/YYYY or YYYY-MM-DD"
+RULE_NOT_FUTURE = "date is not after the extract date"
 RULE_COLUMNS = "required columns are present"
-RULE_READABLE = "file is readable CSV text"
+RULE_READABLE = "file is readable"
+RULE_KNOWN_TABLE = "file is a known extract table"
+RULE_THRESHOLD = "rejected rows stay within the threshold"
+RULE_FLOAT_SUFFIX = "identifier exported as a number ('.0' removed)"
+RULE_LEADING_ZEROS = "identifier lost its leading zeros (matched without them)"
+
+ERROR, WARNING = "error", "warning"
 
 
 @dataclass(frozen=True)
 class Field:
-    """One column of an extract table, as the DfE guide (or FORMATS.md) defines it."""
+    """One item of an extract table, as the DfE guide (or FORMATS.md) defines it."""
 
     name: str
     mandatory: bool = False
     code_list: str | None = None
     is_date: bool = False
+    may_be_future: bool = False
     is_identifier: bool = False
     is_postcode: bool = False
+    is_dropped: bool = False
 
 
 @dataclass(frozen=True)
@@ -56,13 +74,23 @@ class RowRule:
 
 
 @dataclass(frozen=True)
+class CrossTableRule:
+    """A rule across tables; `breaks` marks the rows of `table` that break it."""
+
+    rule: str
+    table: str
+    field: str
+    breaks: Callable[[dict[str, pd.DataFrame]], pd.Series]
+
+
+@dataclass(frozen=True)
 class TableContract:
     """The contract of one extract table."""
 
     family: str
     table: str
     fields: tuple[Field, ...]
-    signature: frozenset[str]
+    signature: frozenset[str] = frozenset()
     row_rules: tuple[RowRule, ...] = ()
     unique: tuple[str, ...] = ()
 
@@ -74,22 +102,34 @@ class TableContract:
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 
-    def schema(self) -> pa.DataFrameSchema:
+    @property
+    def loaded_fields(self) -> tuple[Field, ...]:
+        return tuple(f for f in self.fields if not f.is_dropped)
+
+    def schema(self, collection_year: str | None, extract_date: date) -> pa.DataFrameSchema:
+        """The pandera schema for one collection year's rows; uniqueness holds within an LA and year."""
         return pa.DataFrameSchema(
-            {f.name: pa.Column(str, nullable=not f.mandatory, checks=_field_checks(f)) for f in self.fields},
+            {
+                f.name: pa.Column(str, nullable=not f.mandatory, checks=_field_checks(f, collection_year, extract_date))
+                for f in self.fields
+            },
             checks=[pa.Check(rule.holds, error=rule.rule) for rule in self.row_rules],
-            unique=list(self.unique) or None,
+            unique=[*self.unique, "la_code"] if self.unique else None,
             report_duplicates="exclude_first",
             strict=False,
             coerce=False,
         )
 
 
-def _field_checks(f: Field) -> list[pa.Check]:
+def _field_checks(f: Field, collection_year: str | None, extract_date: date) -> list[pa.Check]:
     if f.code_list:
-        return [pa.Check.isin(sorted(codes(f.code_list)), error=code_list_rule(f.code_list))]
+        return [pa.Check.isin(sorted(codes(f.code_list, collection_year)), error=code_list_rule(f.code_list))]
     if f.is_date:
-        return [pa.Check(lambda values: parse_dates(values).notna(), error=RULE_DATE)]
+        checks = [pa.Check(lambda values: parse_dates(values).notna(), error=RULE_DATE)]
+        if not f.may_be_future:
+            latest = pd.Timestamp(extract_date)
+            checks.append(pa.Check(lambda values: ~(parse_dates(values) > latest), error=RULE_NOT_FUTURE))
+        return checks
     if f.is_identifier:
         return [pa.Check.str_matches(IDENTIFIER_PATTERN, error=RULE_IDENTIFIER)]
     return []
@@ -110,10 +150,32 @@ class Fault:
     field: str
     rule: str
     message: str
+    severity: str = ERROR
+
+    @property
+    def is_file_fault(self) -> bool:
+        return self.row_number is None
 
     def describe(self) -> str:
         where = self.file if self.row_number is None else f"{self.file} row {self.row_number}"
         return f"{where}, field {self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class CheckSettings:
+    """What a check needs beyond the files: the extract date, whose extracts they are, and the tolerance."""
+
+    extract_date: date
+    default_la_code: str | None
+    max_rejected_percent: float
+
+
+@dataclass
+class ExtractRows:
+    """What a reader made of one file: text rows per table (with lineage columns), or file faults."""
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
 
 
 @dataclass
@@ -123,12 +185,25 @@ class ContractResult:
     family: str
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
+    rows_read: dict[str, int] = field(default_factory=dict)
+    rows_rejected: dict[str, int] = field(default_factory=dict)
     rejected_records: dict[tuple[str, int], str] = field(default_factory=dict)
     files_read: list[str] = field(default_factory=list)
-    files_skipped: list[str] = field(default_factory=list)
+
+    @property
+    def blocking_faults(self) -> list[Fault]:
+        return [fault for fault in self.faults if fault.is_file_fault and fault.severity == ERROR]
+
+    @property
+    def rejected_faults(self) -> list[Fault]:
+        return [fault for fault in self.faults if not fault.is_file_fault and fault.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Fault]:
+        return [fault for fault in self.faults if fault.severity == WARNING]
 
     def quarantine_frame(self) -> pd.DataFrame:
-        """One row per fault, with the rejected row (pseudonymised) as JSON so nothing is lost."""
+        """One row per rejected row and broken rule, with the row (pseudonymised) as JSON so nothing is lost."""
         rows = [
             {
                 "family": fault.family,
@@ -141,6 +216,7 @@ class ContractResult:
                 "record": self.rejected_records.get((fault.file, fault.row_number or 0)),
             }
             for fault in self.faults
+            if fault.severity == ERROR
         ]
         return pd.DataFrame(rows, columns=QUARANTINE_COLUMNS)
 
@@ -165,8 +241,8 @@ class ContractViolation(Exception):
         shown = "\n".join(f"  - {fault.describe()}" for fault in faults[:20])
         more = f"\n  ... and {len(faults) - 20} more" if len(faults) > 20 else ""
         super().__init__(
-            f"{family} extracts broke their contract ({len(faults)} fault(s)); nothing was published.\n"
-            f"{shown}{more}\nThe rejected rows and their reasons are kept in {kept_in}."
+            f"{family} extracts broke their contract ({len(faults)} blocking fault(s)); nothing was published.\n"
+            f"{shown}{more}\nRejected rows and their reasons are kept in {kept_in}."
         )
 
 
@@ -189,80 +265,153 @@ def postcode_sector(postcode: str | None) -> str | None:
     return compact if POSTCODE_OUTWARD.match(compact) else None
 
 
-def read_csv_header(path: Path) -> list[str]:
-    with path.open(newline="", encoding=_encoding_of(path)) as handle:
-        return [_column_name(name) for name in next(csv.reader(handle), [])]
+def collection_year_in(path: Path) -> str | None:
+    """The collection year written in a file's path, as `2024-25`."""
+    for match in COLLECTION_YEAR.finditer(str(path)):
+        start, end = int(match.group(1)), int(match.group(2))
+        if (start + 1) % 100 == end:
+            return f"{start}-{end:02d}"
+    return None
 
 
-def read_csv_table(path: Path, contract: TableContract) -> pd.DataFrame:
-    """Every non-blank row as text, with the file name and the row's line number in the file."""
-    records, line_numbers = [], []
-    with path.open(newline="", encoding=_encoding_of(path)) as handle:
-        reader = csv.reader(handle)
-        header = [_column_name(name) for name in next(reader)]
-        positions = [header.index(column) for column in contract.columns]
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
-            row = row + [""] * (len(header) - len(row))
-            records.append([row[position].strip() for position in positions])
-            line_numbers.append(reader.line_num)
-    frame = pd.DataFrame(records, columns=list(contract.columns), dtype="object")
-    frame = frame.where(frame != "", None)
-    for f in contract.fields:
-        if f.code_list:
-            frame[f.name] = frame[f.name].str.upper()
-    frame["source_file"] = path.name
+def la_code_in(path: Path, family_dir: Path) -> str | None:
+    """The LA of a regional pool's file: a 3-digit folder under the family folder."""
+    return next((part for part in path.relative_to(family_dir).parts[:-1] if LA_FOLDER.match(part)), None)
+
+
+def text_frame(records: list[list], columns: Iterable[str], lineage: dict, line_numbers: list[int]) -> pd.DataFrame:
+    """Rows of text as read, blanks as missing, with lineage columns."""
+    frame = pd.DataFrame(records, columns=list(columns), dtype="object")
+    frame = frame.apply(lambda column: column.str.strip()).where(lambda values: values != "", None)
+    for name, value in lineage.items():
+        frame[name] = value
     frame["source_row_number"] = pd.Series(line_numbers, dtype="int64")
     return frame
 
 
-def _encoding_of(path: Path) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else the Windows code page Excel exports in."""
-    try:
-        path.read_bytes().decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError:
-        return "cp1252"
+def check_family(
+    family: str,
+    family_dir: Path,
+    contracts: tuple[TableContract, ...],
+    read_file: Callable[[Path, dict], ExtractRows],
+    file_suffixes: tuple[str, ...],
+    key: bytes,
+    settings: CheckSettings,
+    cross_table_rules: tuple[CrossTableRule, ...] = (),
+) -> ContractResult:
+    """Read every extract file of a family, check it against its contracts, and keep what passed.
+
+    `read_file(path, lineage)` turns one file into text rows per table (or file faults); lineage holds the
+    file name, its LA and its collection year, which readers may correct from the file's own header."""
+    result = ContractResult(family=family)
+    by_table: dict[str, list[pd.DataFrame]] = {contract.table: [] for contract in contracts}
+    files = sorted(p for p in family_dir.rglob("*") if p.is_file() and p.suffix.lower() in file_suffixes) if family_dir.is_dir() else []
+    for path in files:
+        lineage = {
+            "la_code": la_code_in(path, family_dir) or settings.default_la_code,
+            "collection_year": collection_year_in(path.relative_to(family_dir)),
+            "source_file": str(path.relative_to(family_dir)),
+        }
+        extract = read_file(path, lineage)
+        result.faults.extend(extract.faults)
+        if extract.tables:
+            result.files_read.append(lineage["source_file"])
+        for table, frame in extract.tables.items():
+            by_table[table].append(frame)
+    contract_of = {contract.table: contract for contract in contracts}
+    accepted: dict[str, pd.DataFrame] = {}
+    for table, frames in by_table.items():
+        if not frames:
+            continue
+        contract = contract_of[table]
+        rows = normalise_rows(pd.concat(frames, ignore_index=True), contract, result)
+        result.rows_read[table] = len(rows)
+        faults = check_rows(rows, contract, settings.extract_date)
+        result.faults.extend(faults)
+        accepted[table] = _latest_submission(_without(rows, faults, contract, key, result), contract)
+    for rule in cross_table_rules:
+        if rule.table not in accepted:
+            continue
+        rows = accepted[rule.table]
+        broken = rule.breaks(accepted).reindex(rows.index, fill_value=False)
+        faults = [_row_fault(rows, position, contract_of[rule.table], rule.field, rule.rule, f"breaks the rule: {rule.rule}") for position in rows.index[broken]]
+        result.faults.extend(faults)
+        accepted[rule.table] = _without(rows, faults, contract_of[rule.table], key, result)
+    for table, rows in accepted.items():
+        _check_threshold(table, contract_of[table], result, settings.max_rejected_percent)
+        result.tables[table] = prepare_table(rows, contract_of[table], key)
+    return result
 
 
-def _column_name(name: str) -> str:
-    return name.replace("\ufeff", "").strip().upper()
+def normalise_rows(rows: pd.DataFrame, contract: TableContract, result: ContractResult) -> pd.DataFrame:
+    """Undo what case-management exports and spreadsheets do, and say so where it changes a value: codes are
+    upper-cased; `123.0` loses its `.0`; a numeric identifier shorter than its zero-padded neighbours is
+    flagged (pseudonymisation ignores leading zeros, so it still links)."""
+    for f in contract.fields:
+        if f.code_list:
+            rows[f.name] = rows[f.name].str.upper()
+        if not f.is_identifier:
+            continue
+        values = rows[f.name]
+        float_like = values.str.match(FLOAT_SUFFIX.pattern, na=False)
+        for position in rows.index[float_like]:
+            result.faults.append(_row_fault(rows, position, contract, f.name, RULE_FLOAT_SUFFIX, "repaired", WARNING))
+        values = values.where(~float_like, values.str.replace(FLOAT_SUFFIX.pattern, r"\1", regex=True))
+        rows[f.name] = values
+        numeric = values.str.fullmatch(r"\d+", na=False)
+        padded = numeric & values.str.startswith("0", na=False)
+        if padded.sum() == 0:
+            continue
+        width = values[padded].str.len().mode().iloc[0]
+        short = numeric & ~padded & (values.str.len() < width)
+        for position in rows.index[short]:
+            result.faults.append(_row_fault(rows, position, contract, f.name, RULE_LEADING_ZEROS, "repaired", WARNING))
+    return rows
 
 
-def missing_columns(header: Iterable[str], contract: TableContract) -> list[str]:
-    present = set(header)
-    return [column for column in contract.columns if column not in present]
-
-
-def check_table(frame: pd.DataFrame, contract: TableContract) -> list[Fault]:
-    """Every fault in the table, one per row, field and rule."""
-    try:
-        contract.schema().validate(frame, lazy=True)
-        return []
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-    quotable = {f.name for f in contract.fields if f.code_list}
-    fields_of_rule = {rule.rule: rule.field for rule in contract.row_rules}
+def check_rows(rows: pd.DataFrame, contract: TableContract, extract_date: date) -> list[Fault]:
+    """Every fault in the rows, one per row, field and rule, each collection year against its own lists."""
     faults: dict[tuple[int, str, str], Fault] = {}
-    for case in cases.itertuples(index=False):
-        if pd.isna(case.index):
+    for collection_year, year_rows in rows.groupby(rows["collection_year"].fillna(""), sort=True):
+        try:
+            contract.schema(collection_year or None, extract_date).validate(year_rows, lazy=True)
             continue
-        position = int(case.index)
-        rule, field_name = _rule_and_field(str(case.check), case.column, fields_of_rule, contract)
-        key = (position, field_name, rule)
-        if key in faults:
-            continue
-        faults[key] = Fault(
-            family=contract.family,
-            table=contract.table,
-            file=frame.at[position, "source_file"],
-            row_number=int(frame.at[position, "source_row_number"]),
-            field=field_name,
-            rule=rule,
-            message=_message(rule, field_name, case.failure_case, quotable),
-        )
+        except pa.errors.SchemaErrors as errors:
+            cases = errors.failure_cases
+        quotable = {f.name for f in contract.fields if f.code_list}
+        fields_of_rule = {rule.rule: rule.field for rule in contract.row_rules}
+        for case in cases.itertuples(index=False):
+            if pd.isna(case.index):
+                continue
+            rule, field_name = _rule_and_field(str(case.check), case.column, fields_of_rule, contract)
+            position = int(case.index)
+            if (position, field_name, rule) not in faults:
+                faults[(position, field_name, rule)] = _row_fault(
+                    rows, position, contract, field_name, rule, _message(rule, field_name, case.failure_case, quotable)
+                )
     return sorted(faults.values(), key=lambda fault: (fault.file, fault.row_number or 0, fault.field))
+
+
+def _row_fault(rows, position, contract, field_name, rule, message, severity=ERROR) -> Fault:
+    return Fault(
+        family=contract.family,
+        table=contract.table,
+        file=rows.at[position, "source_file"],
+        row_number=_line_of(rows, position, field_name),
+        field=field_name,
+        rule=rule,
+        message=message,
+        severity=severity,
+    )
+
+
+def _line_of(rows: pd.DataFrame, position: int, field_name: str) -> int:
+    """The row's line, or for XML the line of the element holding the field."""
+    if FIELD_LINES in rows.columns:
+        lines = rows.at[position, FIELD_LINES]
+        if isinstance(lines, dict) and field_name in lines:
+            return lines[field_name]
+    return int(rows.at[position, "source_row_number"])
 
 
 def _rule_and_field(check: str, column: str, fields_of_rule: dict[str, str], contract: TableContract):
@@ -284,10 +433,59 @@ def _message(rule: str, field_name: str, value, quotable: set[str]) -> str:
     return f"breaks the rule: {rule}"
 
 
-def prepare_table(frame: pd.DataFrame, contract: TableContract, key: bytes) -> pd.DataFrame:
-    """Rows that passed, typed for the raw layer: dates parsed, identifiers hashed, postcodes cut to sector."""
-    prepared = frame.copy()
-    for f in contract.fields:
+def _without(rows: pd.DataFrame, faults: list[Fault], contract: TableContract, key: bytes, result: ContractResult) -> pd.DataFrame:
+    """The rows no fault rejected; the rejected ones are kept (pseudonymised) for the quarantine."""
+    rejected = {(fault.file, fault.row_number) for fault in faults if fault.severity == ERROR}
+    if not rejected:
+        return rows
+    is_rejected = pd.Series(
+        [
+            any((file, line) in rejected for line in _lines_of_row(rows, position))
+            for position, file in zip(rows.index, rows["source_file"])
+        ],
+        index=rows.index,
+    )
+    result.rows_rejected[contract.table] = result.rows_rejected.get(contract.table, 0) + int(is_rejected.sum())
+    prepared = prepare_table(rows[is_rejected], contract, key)
+    for position, row in prepared.iterrows():
+        record = json.dumps({f.name: _json_value(row[f.name]) for f in contract.loaded_fields})
+        for line in _lines_of_row(rows, position):
+            if (row["source_file"], line) in rejected:
+                result.rejected_records[(row["source_file"], line)] = record
+    return rows[~is_rejected]
+
+
+def _lines_of_row(rows: pd.DataFrame, position: int) -> list[int]:
+    lines = [int(rows.at[position, "source_row_number"])]
+    if FIELD_LINES in rows.columns and isinstance(rows.at[position, FIELD_LINES], dict):
+        lines.extend(rows.at[position, FIELD_LINES].values())
+    return lines
+
+
+def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
+    """Where several collection years hold the same record, the latest year's wins (as in the LIIA pipeline)."""
+    if not contract.unique:
+        return rows
+    ordered = rows.sort_values(["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable")
+    return ordered.drop_duplicates([*contract.unique, "la_code"], keep="last").sort_index()
+
+
+def _check_threshold(table: str, contract: TableContract, result: ContractResult, max_percent: float) -> None:
+    rejected, total = result.rows_rejected.get(table, 0), result.rows_read.get(table, 0)
+    if total and 100 * rejected / total > max_percent:
+        result.faults.append(
+            Fault(
+                contract.family, table, f"{contract.family} {table}", None, "(rows)", RULE_THRESHOLD,
+                f"{rejected} of {total} rows rejected, more than the {max_percent:g}% threshold",
+            )
+        )
+
+
+def prepare_table(rows: pd.DataFrame, contract: TableContract, key: bytes) -> pd.DataFrame:
+    """Rows that passed, typed for the raw layer: dates parsed, identifiers hashed, postcodes cut to sector,
+    dropped fields (names, addresses) removed."""
+    prepared = rows.drop(columns=[f.name for f in contract.fields if f.is_dropped] + [FIELD_LINES], errors="ignore")
+    for f in contract.loaded_fields:
         if f.is_date:
             prepared[f.name] = parse_dates(prepared[f.name]).dt.date
         elif f.is_identifier:
@@ -297,60 +495,7 @@ def prepare_table(frame: pd.DataFrame, contract: TableContract, key: bytes) -> p
     return prepared
 
 
-def rejected_record(row: pd.Series, contract: TableContract, key: bytes) -> str:
-    """A rejected row kept for the analyst, with identifiers hashed and postcodes cut like a loaded row."""
-    prepared = prepare_table(row.to_frame().T.reset_index(drop=True), contract, key).iloc[0]
-    return json.dumps({column: _json_value(prepared[column]) for column in contract.columns})
-
-
 def _json_value(value):
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return str(value)
-
-
-def check_family(
-    family: str, directory: Path, contracts: tuple[TableContract, ...], key: bytes
-) -> ContractResult:
-    """Read every CSV extract of a family, recognised by its header row, and check it against its contract."""
-    result = ContractResult(family=family)
-    frames: dict[str, list[pd.DataFrame]] = {contract.table: [] for contract in contracts}
-    for path in sorted(directory.glob("*.csv")) if directory.is_dir() else []:
-        try:
-            header = read_csv_header(path)
-        except (OSError, UnicodeError, csv.Error) as error:
-            result.faults.append(Fault(family, "?", path.name, None, "(file)", RULE_READABLE, type(error).__name__))
-            continue
-        contract = next((c for c in contracts if c.signature <= set(header)), None)
-        if contract is None:
-            result.files_skipped.append(path.name)
-            continue
-        result.files_read.append(path.name)
-        missing = missing_columns(header, contract)
-        if missing:
-            result.faults.append(
-                Fault(
-                    family, contract.table, path.name, None, ", ".join(missing), RULE_COLUMNS,
-                    f"the header row lacks {', '.join(missing)}, so the file was not loaded",
-                )
-            )
-            continue
-        frames[contract.table].append(read_csv_table(path, contract))
-    for contract in contracts:
-        if not frames[contract.table]:
-            continue
-        table = pd.concat(frames[contract.table], ignore_index=True)
-        faults = check_table(table, contract)
-        result.faults.extend(faults)
-        rejected_rows = {(f.file, f.row_number) for f in faults}
-        is_rejected = pd.Series(
-            [(file, row) in rejected_rows for file, row in zip(table["source_file"], table["source_row_number"])],
-            index=table.index,
-            dtype=bool,
-        )
-        for _, row in table[is_rejected].iterrows():
-            result.rejected_records[(row["source_file"], int(row["source_row_number"]))] = rejected_record(
-                row, contract, key
-            )
-        result.tables[contract.table] = prepare_table(table[~is_rejected].reset_index(drop=True), contract, key)
-    return result

@@ -29,8 +29,10 @@ def pseudonym_key() -> bytes:
 
 
 def normalise_identifier(value: str) -> str:
-    """The form an identifier is hashed in, so that one child gets one pseudonym whatever system exported it."""
-    return value.strip().upper()
+    """The form an identifier is hashed in, so that one child gets one pseudonym whatever system exported it:
+    spacing and case ignored, and a numeric identifier's leading zeros too (spreadsheets drop them)."""
+    normalised = value.strip().upper()
+    return normalised.lstrip("0") or "0" if normalised.isdigit() else normalised
 
 
 def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:

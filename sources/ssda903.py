@@ -1,21 +1,43 @@
 """SSDA903 (children looked after return) CSV tables: their fields and contracts.
 
 Column names and code lists are the DfE's (shared/FORMATS.md section 1.2). Tables are recognised by their
-header row, whatever the file is called.
+header row, whatever the file is called; the collection year comes from the file's path (sources/README.md).
 """
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from sources.contracts import ContractResult, Field, RowRule, TableContract, check_family, parse_dates
+from sources.contracts import (
+    CheckSettings,
+    ContractResult,
+    CrossTableRule,
+    Field,
+    RowRule,
+    TableContract,
+    check_family,
+    parse_dates,
+)
+from sources.csv_tables import read_csv_file
+from sources.pseudonymise import normalise_identifier
 
 FAMILY = "ssda903"
 
+CHILD = Field("CHILD", mandatory=True, is_identifier=True)
+DOB = Field("DOB", mandatory=True, is_date=True)
 
-def _ends_on_or_after_start(rows: pd.DataFrame) -> pd.Series:
-    started, ended = parse_dates(rows["DECOM"]), parse_dates(rows["DEC"])
-    return started.isna() | ended.isna() | (ended >= started)
+
+def _flag(name: str) -> Field:
+    return Field(name, code_list="binary_flag")
+
+
+def _not_before(start: str, end: str):
+    def holds(rows: pd.DataFrame) -> pd.Series:
+        started, ended = parse_dates(rows[start]), parse_dates(rows[end])
+        return started.isna() | ended.isna() | (ended >= started)
+
+    return holds
 
 
 def _reason_given_with_end(rows: pd.DataFrame) -> pd.Series:
@@ -23,50 +45,154 @@ def _reason_given_with_end(rows: pd.DataFrame) -> pd.Series:
 
 
 HEADER = TableContract(
-    family=FAMILY,
-    table="header",
-    fields=(
-        Field("CHILD", mandatory=True, is_identifier=True),
-        Field("SEX", mandatory=True, code_list="ssda903_sex"),
-        Field("DOB", mandatory=True, is_date=True),
-        Field("ETHNIC", mandatory=True, code_list="ethnicity"),
-        Field("UPN", is_identifier=True),
-        Field("MOTHER"),
-        Field("MC_DOB", is_date=True),
-    ),
-    signature=frozenset({"CHILD", "DOB", "ETHNIC"}),
+    FAMILY, "header",
+    (CHILD, Field("SEX", mandatory=True, code_list="ssda903_sex"), DOB, Field("ETHNIC", mandatory=True, code_list="ethnicity"),
+     Field("UPN", is_identifier=True), _flag("MOTHER"), Field("MC_DOB", is_date=True)),
+    signature=frozenset({"CHILD", "ETHNIC"}),
     unique=("CHILD",),
 )
 
 EPISODES = TableContract(
-    family=FAMILY,
-    table="episodes",
-    fields=(
-        Field("CHILD", mandatory=True, is_identifier=True),
-        Field("DECOM", mandatory=True, is_date=True),
-        Field("RNE", mandatory=True, code_list="ssda903_reason_new_episode"),
-        Field("LS", mandatory=True, code_list="ssda903_legal_status"),
-        Field("CIN", mandatory=True, code_list="ssda903_category_of_need"),
-        Field("PLACE", mandatory=True, code_list="ssda903_placement_type"),
-        Field("PLACE_PROVIDER", code_list="ssda903_placement_provider"),
-        Field("DEC", is_date=True),
-        Field("REC", code_list="ssda903_reason_episode_ceased"),
-        Field("REASON_PLACE_CHANGE", code_list="ssda903_reason_place_change"),
-        Field("HOME_POST", is_postcode=True),
-        Field("PL_POST", is_postcode=True),
-        Field("URN"),
-    ),
-    signature=frozenset({"CHILD", "DECOM", "RNE"}),
+    FAMILY, "episodes",
+    (CHILD, Field("DECOM", mandatory=True, is_date=True),
+     Field("RNE", mandatory=True, code_list="ssda903_reason_new_episode"),
+     Field("LS", mandatory=True, code_list="ssda903_legal_status"),
+     Field("CIN", mandatory=True, code_list="ssda903_category_of_need"),
+     Field("PLACE", mandatory=True, code_list="ssda903_placement_type"),
+     Field("PLACE_PROVIDER", code_list="ssda903_placement_provider"),
+     Field("DEC", is_date=True), Field("REC", code_list="ssda903_reason_episode_ceased"),
+     Field("REASON_PLACE_CHANGE", code_list="ssda903_reason_place_change"),
+     Field("HOME_POST", is_postcode=True), Field("PL_POST", is_postcode=True), Field("URN")),
+    signature=frozenset({"DECOM", "RNE"}),
     row_rules=(
-        RowRule("DEC is on or after DECOM", "DEC", _ends_on_or_after_start),
+        RowRule("DEC is on or after DECOM", "DEC", _not_before("DECOM", "DEC")),
         RowRule("REC is given when DEC is given, and only then", "REC", _reason_given_with_end),
     ),
     unique=("CHILD", "DECOM"),
 )
 
-CONTRACTS = (HEADER, EPISODES)
+REVIEWS = TableContract(
+    FAMILY, "reviews",
+    (CHILD, DOB, Field("REVIEW", mandatory=True, is_date=True), Field("REVIEW_CODE", code_list="ssda903_review_code")),
+    signature=frozenset({"REVIEW", "REVIEW_CODE"}),
+    unique=("CHILD", "REVIEW"),
+)
+
+UASC = TableContract(
+    FAMILY, "uasc",
+    (CHILD, Field("SEX", code_list="ssda903_sex"), DOB, Field("DUC", is_date=True)),
+    signature=frozenset({"DUC"}),
+    unique=("CHILD",),
+)
+
+OC2 = TableContract(
+    FAMILY, "oc2",
+    (CHILD, DOB, Field("SDQ_SCORE"), Field("SDQ_REASON", code_list="ssda903_sdq_reason"),
+     *(_flag(name) for name in ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
+                                "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"))),
+    signature=frozenset({"SDQ_SCORE"}),
+    unique=("CHILD",),
+)
+
+OC3 = TableContract(
+    FAMILY, "oc3",
+    (CHILD, DOB, Field("IN_TOUCH", code_list="ssda903_oc3_in_touch"),
+     Field("ACTIV", code_list="ssda903_oc3_activity"), Field("ACCOM", code_list="ssda903_oc3_accommodation")),
+    signature=frozenset({"IN_TOUCH"}),
+    unique=("CHILD",),
+)
+
+AD1 = TableContract(
+    FAMILY, "ad1",
+    (CHILD, DOB, Field("DATE_INT", is_date=True), Field("DATE_MATCH", is_date=True), _flag("FOSTER_CARE"),
+     Field("NB_ADOPTR"), Field("SEX_ADOPTR", code_list="ssda903_sex_adopter"),
+     Field("LS_ADOPTR", code_list="ssda903_ls_adopter")),
+    signature=frozenset({"DATE_INT"}),
+    unique=("CHILD",),
+)
+
+PLACED_FOR_ADOPTION = TableContract(
+    FAMILY, "placed_for_adoption",
+    (CHILD, DOB, Field("DATE_PLACED", mandatory=True, is_date=True), Field("DATE_PLACED_CEASED", is_date=True),
+     Field("REASON_PLACED_CEASED", code_list="ssda903_reason_placed_ceased")),
+    signature=frozenset({"DATE_PLACED"}),
+    row_rules=(RowRule("DATE_PLACED_CEASED is on or after DATE_PLACED", "DATE_PLACED_CEASED",
+                       _not_before("DATE_PLACED", "DATE_PLACED_CEASED")),),
+    unique=("CHILD", "DATE_PLACED"),
+)
+
+# DATE_PERM is kept as text: the DfE allows an unknown day or month written 'zz'.
+PREV_PERM = TableContract(
+    FAMILY, "prev_perm",
+    (CHILD, DOB, Field("PREV_PERM", code_list="ssda903_prev_perm"), Field("LA_PERM"), Field("DATE_PERM")),
+    signature=frozenset({"PREV_PERM"}),
+    unique=("CHILD",),
+)
+
+MISSING = TableContract(
+    FAMILY, "missing",
+    (CHILD, DOB, Field("MISSING", mandatory=True, code_list="ssda903_missing"),
+     Field("MIS_START", mandatory=True, is_date=True), Field("MIS_END", is_date=True)),
+    signature=frozenset({"MIS_START"}),
+    row_rules=(RowRule("MIS_END is on or after MIS_START", "MIS_END", _not_before("MIS_START", "MIS_END")),),
+    unique=("CHILD", "MIS_START"),
+)
+
+SW_EPISODES = TableContract(
+    FAMILY, "sw_episodes",
+    (CHILD, DOB, Field("SW_ID", mandatory=True, is_identifier=True), Field("SW_DECOM", mandatory=True, is_date=True),
+     Field("SW_DEC", is_date=True), Field("SW_REASON", code_list="ssda903_sw_reason")),
+    signature=frozenset({"SW_ID"}),
+    row_rules=(RowRule("SW_DEC is on or after SW_DECOM", "SW_DEC", _not_before("SW_DECOM", "SW_DEC")),),
+    unique=("CHILD", "SW_DECOM"),
+)
+
+CONTRACTS = (HEADER, EPISODES, REVIEWS, UASC, OC2, OC3, AD1, PLACED_FOR_ADOPTION, PREV_PERM, MISSING, SW_EPISODES)
 
 
-def check_extracts(landing_dir: Path, key: bytes) -> ContractResult:
+def _child_keys(rows: pd.DataFrame) -> pd.Series:
+    return rows["la_code"].fillna("") + "|" + rows["CHILD"].map(normalise_identifier)
+
+
+def _episode_child_not_in_header(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    episodes = tables["episodes"]
+    known = set(_child_keys(tables["header"])) if "header" in tables else set()
+    return ~_child_keys(episodes).isin(known)
+
+
+def _episode_overlaps_previous(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """An episode starting before the child's previous episode ended (or while it is still open)."""
+    episodes = tables["episodes"].assign(
+        child_key=lambda rows: _child_keys(rows),
+        started=lambda rows: parse_dates(rows["DECOM"]),
+        ended=lambda rows: parse_dates(rows["DEC"]),
+    ).sort_values(["child_key", "started"])
+    previous_end = episodes.groupby("child_key")["ended"].shift()
+    previous_open = episodes.groupby("child_key")["ended"].transform(lambda ends: ends.isna().shift(fill_value=False))
+    overlaps = (previous_end > episodes["started"]) | previous_open.astype(bool)
+    return overlaps.reindex(tables["episodes"].index)
+
+
+def _episode_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    episodes = tables["episodes"]
+    header = tables.get("header")
+    if header is None or header.empty:
+        return pd.Series(False, index=episodes.index)
+    births = dict(zip(_child_keys(header), parse_dates(header["DOB"])))
+    birth = pd.to_datetime(_child_keys(episodes).map(births))
+    return parse_dates(episodes["DECOM"]) < birth
+
+
+CROSS_TABLE_RULES = (
+    CrossTableRule("every episode's child is in the header", "episodes", "CHILD", _episode_child_not_in_header),
+    CrossTableRule("a child's episodes do not overlap", "episodes", "DECOM", _episode_overlaps_previous),
+    CrossTableRule("an episode starts on or after the child's birth", "episodes", "DECOM", _episode_before_birth),
+)
+
+
+def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> ContractResult:
     """The SSDA903 tables in `<landing>/ssda903/`, checked against their contracts."""
-    return check_family(FAMILY, landing_dir / FAMILY, CONTRACTS, key)
+    return check_family(
+        FAMILY, landing_dir / FAMILY, CONTRACTS, partial(read_csv_file, contracts=CONTRACTS), (".csv",), key,
+        settings, CROSS_TABLE_RULES,
+    )

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from orchestration.settings import Settings
+from sources.contracts import CheckSettings
 from sources.synthetic.ssda903 import EPISODE_COLUMNS, HEADER_COLUMNS
 
 TEST_KEY = "test-key-not-secret"
@@ -25,6 +26,9 @@ def test_environment(monkeypatch):
     monkeypatch.setenv("CSDW_LA_CODE", TEST_LA_CODE)
     monkeypatch.delenv("CSDW_REFERENCE_DATE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
+
+
+CHECK_SETTINGS = CheckSettings(extract_date=date(2026, 1, 1), default_la_code=TEST_LA_CODE, max_rejected_percent=5.0)
 
 
 @pytest.fixture

@@ -28,3 +28,10 @@ def test_loading_without_a_key_is_refused_with_the_variable_named(monkeypatch):
 
     with pytest.raises(MissingPseudonymKey, match="CSDW_PSEUDONYM_KEY"):
         pseudonym_key()
+
+
+def test_numeric_identifiers_link_with_or_without_leading_zeros():
+    hashed = pseudonymise(pd.Series(["001234", "1234", "0"]), b"key")
+
+    assert hashed[0] == hashed[1]
+    assert hashed[2] != hashed[0]

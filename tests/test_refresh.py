@@ -49,36 +49,61 @@ def test_cla_at_date_is_right_on_the_hand_made_fixture(settings, write_ssda903):
     }
 
 
-def test_refresh_publishes_and_a_bad_extract_then_leaves_it_untouched_with_the_rows_kept(settings, capsys):
-    generate_ssda903(settings.landing_dir, children=150, seed=11)
-    assert cli.main(["refresh", "--landing", str(settings.landing_dir), "--warehouse", str(settings.warehouse_path)]) == 0
-    published = fingerprint(settings.warehouse_path)
-    capsys.readouterr()
-
-    episodes_csv = settings.landing_dir / "ssda903" / "episodes.csv"
+def break_rows(episodes_csv, lines_to_break: dict[int, dict[int, str]]) -> None:
+    """Overwrite cells of the given file lines (1 = header): {line: {column position: value}}."""
     lines = episodes_csv.read_text().splitlines()
-    bad_ls = lines[3].split(",")
-    bad_ls[3] = "ZZ"
-    bad_dec = lines[5].split(",")
-    bad_dec[7] = "01/01/1999"
-    bad_dec[8] = bad_dec[8] or "E8"
-    lines[3], lines[5] = ",".join(bad_ls), ",".join(bad_dec)
+    for line, cells in lines_to_break.items():
+        row = lines[line - 1].split(",")
+        for position, value in cells.items():
+            row[position] = value
+        lines[line - 1] = ",".join(row)
     episodes_csv.write_text("\n".join(lines) + "\n")
 
-    exit_code = cli.main(["refresh", "--landing", str(settings.landing_dir), "--warehouse", str(settings.warehouse_path)])
-    printed = capsys.readouterr().out
 
-    assert exit_code == EXIT_BLOCKED
-    assert "episodes.csv row 4, field LS: value 'ZZ'" in printed
-    assert "episodes.csv row 6, field DEC: breaks the rule: DEC is on or after DECOM" in printed
-    assert "SYN0" not in printed, "a child identifier was printed"
-    assert fingerprint(settings.warehouse_path) == published
+def refresh_command(settings) -> list[str]:
+    return ["refresh", "--landing", str(settings.landing_dir), "--warehouse", str(settings.warehouse_path)]
+
+
+def quarantined(settings) -> list[tuple]:
     with duckdb.connect(str(settings.warehouse_path.with_name("csdw.audit.duckdb")), read_only=True) as connection:
-        kept = connection.execute("select source_row_number, field, rule, record is not null from audit.quarantine order by 1").fetchall()
-    assert kept == [
+        return connection.execute(
+            "select source_row_number, field, rule, record is not null from audit.quarantine order by 1"
+        ).fetchall()
+
+
+def test_a_few_bad_rows_are_quarantined_with_their_reasons_and_the_rest_publishes(settings, capsys):
+    extract = generate_ssda903(settings.landing_dir, children=150, seed=11)
+    break_rows(extract.episodes_csv, {4: {3: "ZZ"}, 6: {7: "01/01/1999", 8: "E8"}})
+
+    exit_code = cli.main(refresh_command(settings))
+
+    assert exit_code == EXIT_PUBLISHED
+    assert quarantined(settings) == [
         (4, "LS", "code is in list ssda903_legal_status", True),
         (6, "DEC", "DEC is on or after DECOM", True),
     ]
+    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+        loaded = connection.execute("select count(*) from marts.fct_cla_episodes").fetchone()[0]
+    assert loaded == extract.episodes - 2
+
+
+def test_too_many_bad_rows_stop_the_refresh_and_leave_the_published_warehouse_untouched(settings, capsys):
+    extract = generate_ssda903(settings.landing_dir, children=60, seed=11)
+    assert cli.main(refresh_command(settings)) == EXIT_PUBLISHED
+    published = fingerprint(settings.warehouse_path)
+    capsys.readouterr()
+
+    bad_lines = range(2, 2 + extract.episodes // 10)
+    break_rows(extract.episodes_csv, {line: {3: "ZZ"} for line in bad_lines})
+    exit_code = cli.main(refresh_command(settings))
+    printed = capsys.readouterr().out
+
+    assert exit_code == EXIT_BLOCKED
+    assert "rejected rows stay within the threshold" in printed or "more than the 5% threshold" in printed
+    assert "episodes.csv row 2, field LS: value 'ZZ'" in printed
+    assert "SYN0" not in printed, "a child identifier was printed"
+    assert fingerprint(settings.warehouse_path) == published
+    assert len(quarantined(settings)) >= len(bad_lines)
 
 
 def test_an_empty_episodes_export_is_blocked_by_the_great_expectations_gate(settings, write_ssda903):

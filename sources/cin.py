@@ -1,0 +1,290 @@
+"""CIN census XML: the children in need return, flattened into one table per module.
+
+Structure and code lists are the DfE's (shared/FORMATS.md 1.1, sources/README.md). Each module row carries the
+natural keys of its parents (LAchildID, CINreferralDate, and the assessment or plan start) so that modules join
+without file-specific sequence numbers and the latest collection year's record wins across files.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+from lxml import etree
+
+from sources.contracts import (
+    FIELD_LINES,
+    CheckSettings,
+    ContractResult,
+    CrossTableRule,
+    ExtractRows,
+    Field,
+    RowRule,
+    TableContract,
+    check_family,
+    parse_dates,
+    text_frame,
+)
+from sources.pseudonymise import normalise_identifier
+from sources.xml_extracts import UnsafeXml, iter_elements, leaf_record, text_of, xml_file_fault
+
+FAMILY = "cin"
+
+CHILD = Field("LAchildID", mandatory=True, is_identifier=True)
+REFERRAL = Field("CINreferralDate", mandatory=True, is_date=True)
+BOOLEAN = "xml_boolean"
+
+
+def _not_before(start: str, end: str):
+    def holds(rows: pd.DataFrame) -> pd.Series:
+        started, ended = parse_dates(rows[start]), parse_dates(rows[end])
+        return started.isna() | ended.isna() | (ended >= started)
+
+    return holds
+
+
+def _table(table, fields, unique, row_rules=()) -> TableContract:
+    return TableContract(FAMILY, table, tuple(fields), unique=tuple(unique), row_rules=tuple(row_rules))
+
+
+CHILD_IDENTIFIERS = _table(
+    "child_identifiers",
+    (CHILD, Field("UPN", is_identifier=True), Field("FormerUPN", is_identifier=True),
+     Field("UPNunknown", code_list="upn_unknown"), Field("PersonBirthDate", is_date=True),
+     Field("ExpectedPersonBirthDate", is_date=True, may_be_future=True),
+     Field("GenderCurrent", code_list="cin_gender_current"), Field("Sex", code_list="cin_sex"),
+     Field("PersonDeathDate", is_date=True)),
+    ("LAchildID",),
+    (RowRule("PersonBirthDate or ExpectedPersonBirthDate is given", "PersonBirthDate",
+             lambda rows: rows["PersonBirthDate"].notna() | rows["ExpectedPersonBirthDate"].notna()),),
+)
+CHILD_CHARACTERISTICS = _table(
+    "child_characteristics", (CHILD, Field("Ethnicity", code_list="ethnicity")), ("LAchildID",)
+)
+DISABILITIES = _table(
+    "disabilities", (CHILD, Field("Disability", mandatory=True, code_list="cin_disability")), ("LAchildID", "Disability")
+)
+CIN_DETAILS = _table(
+    "cin_details",
+    (CHILD, REFERRAL, Field("ReferralSource", code_list="cin_referral_source"),
+     Field("PrimaryNeedCode", code_list="cin_primary_need"), Field("CINclosureDate", is_date=True),
+     Field("ReasonForClosure", code_list="cin_reason_for_closure"), Field("DateOfInitialCPC", is_date=True),
+     Field("ReferralNFA", code_list=BOOLEAN)),
+    ("LAchildID", "CINreferralDate"),
+    (RowRule("CINclosureDate is on or after CINreferralDate", "CINclosureDate",
+             _not_before("CINreferralDate", "CINclosureDate")),
+     RowRule("ReasonForClosure is given when CINclosureDate is given, and only then", "ReasonForClosure",
+             lambda rows: rows["CINclosureDate"].isna() == rows["ReasonForClosure"].isna())),
+)
+ASSESSMENT_START = Field("AssessmentActualStartDate", mandatory=True, is_date=True)
+ASSESSMENTS = _table(
+    "assessments",
+    (CHILD, REFERRAL, ASSESSMENT_START, Field("AssessmentInternalReviewDate", is_date=True),
+     Field("AssessmentAuthorisationDate", is_date=True)),
+    ("LAchildID", "CINreferralDate", "AssessmentActualStartDate"),
+    (RowRule("AssessmentAuthorisationDate is on or after AssessmentActualStartDate", "AssessmentAuthorisationDate",
+             _not_before("AssessmentActualStartDate", "AssessmentAuthorisationDate")),),
+)
+ASSESSMENT_FACTORS = _table(
+    "assessment_factors",
+    (CHILD, REFERRAL, ASSESSMENT_START, Field("AssessmentFactors", mandatory=True, code_list="cin_assessment_factor")),
+    ("LAchildID", "CINreferralDate", "AssessmentActualStartDate", "AssessmentFactors"),
+)
+CIN_PLAN_DATES = _table(
+    "cin_plan_dates",
+    (CHILD, REFERRAL, Field("CINPlanStartDate", mandatory=True, is_date=True), Field("CINPlanEndDate", is_date=True)),
+    ("LAchildID", "CINreferralDate", "CINPlanStartDate"),
+    (RowRule("CINPlanEndDate is on or after CINPlanStartDate", "CINPlanEndDate",
+             _not_before("CINPlanStartDate", "CINPlanEndDate")),),
+)
+SECTION47 = _table(
+    "section47",
+    (CHILD, REFERRAL, Field("S47ActualStartDate", mandatory=True, is_date=True),
+     Field("InitialCPCtarget", is_date=True, may_be_future=True), Field("DateOfInitialCPC", is_date=True),
+     Field("ICPCnotRequired", code_list=BOOLEAN)),
+    ("LAchildID", "CINreferralDate", "S47ActualStartDate"),
+    (RowRule("DateOfInitialCPC is on or after S47ActualStartDate", "DateOfInitialCPC",
+             _not_before("S47ActualStartDate", "DateOfInitialCPC")),),
+)
+CPP_START = Field("CPPstartDate", mandatory=True, is_date=True)
+CHILD_PROTECTION_PLANS = _table(
+    "child_protection_plans",
+    (CHILD, REFERRAL, CPP_START, Field("CPPendDate", is_date=True),
+     Field("InitialCategoryOfAbuse", code_list="cin_category_of_abuse"),
+     Field("LatestCategoryOfAbuse", code_list="cin_category_of_abuse"), Field("NumberOfPreviousCPP")),
+    ("LAchildID", "CINreferralDate", "CPPstartDate"),
+    (RowRule("CPPendDate is on or after CPPstartDate", "CPPendDate", _not_before("CPPstartDate", "CPPendDate")),),
+)
+CPP_REVIEWS = _table(
+    "cpp_reviews",
+    (CHILD, REFERRAL, CPP_START, Field("CPPreviewDate", mandatory=True, is_date=True)),
+    ("LAchildID", "CINreferralDate", "CPPstartDate", "CPPreviewDate"),
+)
+PRE_PROCEEDINGS = _table(
+    "pre_proceedings",
+    (CHILD, REFERRAL, Field("PPStartDate", mandatory=True, is_date=True), Field("LBPSentDate", is_date=True),
+     Field("FGDMMeetingOffer"), Field("FGDMMeetingFac"), Field("InitialPPMeetingDate", is_date=True),
+     Field("ReviewMeetingsCount"), Field("StepDecisionDate", is_date=True), Field("PPOutcome"),
+     Field("CourtAppDate", is_date=True), Field("LetterInitCPDate", is_date=True)),
+    ("LAchildID", "CINreferralDate", "PPStartDate"),
+)
+
+CONTRACTS = (
+    CHILD_IDENTIFIERS, CHILD_CHARACTERISTICS, DISABILITIES, CIN_DETAILS, ASSESSMENTS, ASSESSMENT_FACTORS,
+    CIN_PLAN_DATES, SECTION47, CHILD_PROTECTION_PLANS, CPP_REVIEWS, PRE_PROCEEDINGS,
+)
+
+# Where each module sits under its parent element, and which element holds one record.
+MODULE_PATHS = {
+    "assessments": "Assessments",
+    "cin_plan_dates": "CINPlanDates",
+    "section47": "Section47",
+    "child_protection_plans": "ChildProtectionPlans",
+    "pre_proceedings": "PreProceedingsandFGDM",
+}
+
+
+class _Tables:
+    """Rows of each module table as they are read, with their lines."""
+
+    def __init__(self):
+        self.records = {contract.table: [] for contract in CONTRACTS}
+        self.lines = {contract.table: [] for contract in CONTRACTS}
+        self.field_lines = {contract.table: [] for contract in CONTRACTS}
+
+    def add(self, contract: TableContract, element, parent_values: dict) -> dict:
+        values, lines = leaf_record(element, contract.columns, parent_values)
+        self.records[contract.table].append(values)
+        self.lines[contract.table].append(element.sourceline)
+        self.field_lines[contract.table].append(lines)
+        return dict(zip(contract.columns, values))
+
+
+def _read_child(child, tables: _Tables) -> None:
+    identifiers = child.find("ChildIdentifiers")
+    keys = {"LAchildID": text_of(identifiers, "LAchildID") if identifiers is not None else None}
+    tables.add(CHILD_IDENTIFIERS, identifiers if identifiers is not None else child, {})
+    characteristics = child.find("ChildCharacteristics")
+    if characteristics is not None:
+        tables.add(CHILD_CHARACTERISTICS, characteristics, keys)
+        for disability in characteristics.iterfind("Disabilities/Disability"):
+            _add_value(tables, DISABILITIES, disability, keys)
+    for details in child.iterfind("CINdetails"):
+        detail_keys = {**keys, "CINreferralDate": text_of(details, "CINreferralDate")}
+        tables.add(CIN_DETAILS, details, keys)
+        for table, path in MODULE_PATHS.items():
+            contract = next(c for c in CONTRACTS if c.table == table)
+            for module in details.iterfind(path):
+                values = tables.add(contract, module, detail_keys)
+                if table == "assessments":
+                    for factor in module.iterfind("FactorsIdentifiedAtAssessment/AssessmentFactors"):
+                        _add_value(tables, ASSESSMENT_FACTORS, factor, {**detail_keys, "AssessmentActualStartDate": values["AssessmentActualStartDate"]})
+                if table == "child_protection_plans":
+                    for review in module.iterfind("Reviews/CPPreviewDate"):
+                        _add_value(tables, CPP_REVIEWS, review, {**detail_keys, "CPPstartDate": values["CPPstartDate"]})
+
+
+def _add_value(tables: _Tables, contract: TableContract, element, parent_values: dict) -> None:
+    """A module whose record is one element's text (a disability, a factor, a review date)."""
+    own = contract.columns[-1]
+    tables.records[contract.table].append([parent_values.get(c) for c in contract.columns[:-1]] + [element.text])
+    tables.lines[contract.table].append(element.sourceline)
+    tables.field_lines[contract.table].append({own: element.sourceline})
+
+
+def collection_year_of(year_element: str | None) -> str | None:
+    """`CollectionDetails/Year` is the year the collection ends: 2025 is 2024-25."""
+    if not year_element or not year_element.strip().isdigit():
+        return None
+    end = int(year_element.strip())
+    return f"{end - 1}-{end % 100:02d}"
+
+
+def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
+    """One CIN census file, flattened; the header's collection year and LEA take precedence over the path."""
+    tables, lineage = _Tables(), dict(lineage)
+    try:
+        for element in iter_elements(path, ("Header", "Child")):
+            if element.tag == "Header":
+                lineage["collection_year"] = collection_year_of(element.findtext("CollectionDetails/Year")) or lineage["collection_year"]
+                lineage["la_code"] = (element.findtext("Source/LEA") or "").strip() or lineage["la_code"]
+            else:
+                _read_child(element, tables)
+    except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
+        return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
+    frames = {}
+    for contract in CONTRACTS:
+        if tables.records[contract.table]:
+            frame = text_frame(tables.records[contract.table], contract.columns, lineage, tables.lines[contract.table])
+            frame[FIELD_LINES] = tables.field_lines[contract.table]
+            frames[contract.table] = frame
+    return ExtractRows(frames)
+
+
+def _keys(rows: pd.DataFrame, columns: list[str]) -> pd.Series:
+    key = rows["la_code"].fillna("") + "|" + rows["LAchildID"].map(normalise_identifier)
+    for column in columns:
+        key = key + "|" + parse_dates(rows[column]).astype(str)
+    return key
+
+
+def _orphaned(table: str, parent: str, key_columns: list[str]):
+    """Rows whose parent record (e.g. the CIN episode of an assessment) is not among the loaded rows, because
+    it was rejected or is missing: kept out too, so every loaded module joins to its parent."""
+
+    def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
+        rows = tables[table]
+        parents = tables.get(parent)
+        known = set(_keys(parents, key_columns)) if parents is not None else set()
+        return ~_keys(rows, key_columns).isin(known)
+
+    return breaks
+
+
+def _plan_outside_its_cin_episode(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    plans = tables["child_protection_plans"]
+    details = tables.get("cin_details")
+    if details is None or details.empty:
+        return pd.Series(False, index=plans.index)
+    closure = pd.to_datetime(
+        _keys(plans, ["CINreferralDate"]).map(dict(zip(_keys(details, ["CINreferralDate"]), parse_dates(details["CINclosureDate"]))))
+    )
+    started = parse_dates(plans["CPPstartDate"])
+    return (started < parse_dates(plans["CINreferralDate"])) | (closure.notna() & (started > closure))
+
+
+def _referral_long_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Rule 8606: a referral more than 40 weeks before birth (an unborn child is referred before birth)."""
+    details = tables["cin_details"]
+    identifiers = tables.get("child_identifiers")
+    if identifiers is None or identifiers.empty:
+        return pd.Series(False, index=details.index)
+    births = dict(zip(_keys(identifiers, []), parse_dates(identifiers["PersonBirthDate"])))
+    birth = pd.to_datetime(_keys(details, []).map(births))
+    return parse_dates(details["CINreferralDate"]) < birth - pd.Timedelta(weeks=40)
+
+
+EPISODE_KEY = ["CINreferralDate"]
+PARENTS = (
+    ("assessments", "cin_details", EPISODE_KEY),
+    ("cin_plan_dates", "cin_details", EPISODE_KEY),
+    ("section47", "cin_details", EPISODE_KEY),
+    ("child_protection_plans", "cin_details", EPISODE_KEY),
+    ("pre_proceedings", "cin_details", EPISODE_KEY),
+    ("assessment_factors", "assessments", [*EPISODE_KEY, "AssessmentActualStartDate"]),
+    ("cpp_reviews", "child_protection_plans", [*EPISODE_KEY, "CPPstartDate"]),
+)
+RULE_PARENT = "its parent record was loaded (not rejected or missing)"
+
+CROSS_TABLE_RULES = (
+    *(CrossTableRule(RULE_PARENT, table, "(parent)", _orphaned(table, parent, keys)) for table, parent, keys in PARENTS),
+    CrossTableRule("a CP plan sits inside its CIN episode", "child_protection_plans", "CPPstartDate",
+                   _plan_outside_its_cin_episode),
+    CrossTableRule("a referral is at most 40 weeks before the child's birth", "cin_details", "CINreferralDate",
+                   _referral_long_before_birth),
+)
+
+
+def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> ContractResult:
+    """The CIN census files in `<landing>/cin/`, flattened and checked against their contracts."""
+    return check_family(
+        FAMILY, landing_dir / FAMILY, CONTRACTS, read_cin_file, (".xml",), key, settings, CROSS_TABLE_RULES
+    )

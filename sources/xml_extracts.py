@@ -1,0 +1,69 @@
+"""Reading statutory XML returns safely and in a stream.
+
+The files come from outside the warehouse, so no DOCTYPE is accepted (that refuses entity expansion and
+external entities outright), entities are never resolved, nothing is fetched from the network, and elements
+are cleared as soon as they are read, so memory does not grow with the file.
+"""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from lxml import etree
+
+from sources.contracts import RULE_READABLE, Fault
+
+PROLOG_BYTES = 65536
+RULE_SAFE_XML = "XML has no DOCTYPE or entity declarations"
+
+
+class UnsafeXml(ValueError):
+    """A file declares a DOCTYPE or entities: it could expand entities or reach outside the file."""
+
+
+def refuse_doctype(path: Path) -> None:
+    """Refuse any DOCTYPE or ENTITY declaration before the root element (where XML allows them)."""
+    with path.open("rb") as handle:
+        prolog = handle.read(PROLOG_BYTES)
+    if b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper():
+        raise UnsafeXml(f"{path.name}: a DOCTYPE or entity declaration is not accepted in an extract")
+
+
+def iter_elements(path: Path, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """Yield each complete element with one of `tags`, then free it."""
+    refuse_doctype(path)
+    for _, element in etree.iterparse(
+        str(path), events=("end",), tag=tags, resolve_entities=False, no_network=True, load_dtd=False,
+        huge_tree=False, remove_comments=True, remove_pis=True,
+    ):
+        yield element
+        element.clear(keep_tail=False)
+        while element.getprevious() is not None:
+            del element.getparent()[0]
+
+
+def text_of(element: etree._Element, name: str) -> str | None:
+    child = element.find(name)
+    return None if child is None or child.text is None else child.text
+
+
+def leaf_record(element: etree._Element, names: tuple[str, ...], parent_values: dict) -> tuple[list, dict[str, int]]:
+    """The values of `names` under `element` (plus the parent keys), and the line of each field's element."""
+    values, lines = [], {}
+    for name in names:
+        if name in parent_values:
+            values.append(parent_values[name])
+            continue
+        child = element.find(name)
+        values.append(None if child is None else child.text)
+        if child is not None:
+            lines[name] = child.sourceline
+    return values, lines
+
+
+def xml_file_fault(family: str, source: str, error: Exception) -> Fault:
+    """A file that cannot be read safely stops the refresh; the message names the fault, not the content."""
+    if isinstance(error, UnsafeXml):
+        return Fault(family, "?", source, None, "(file)", RULE_SAFE_XML, "the file declares a DOCTYPE or entities; refused")
+    line = getattr(error, "lineno", None)
+    where = f" near line {line}" if line else ""
+    return Fault(family, "?", source, None, "(file)", RULE_READABLE, f"not well-formed XML{where} (truncated?)")

@@ -8,7 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.resources import Extracts, Warehouse
-from sources.contracts import CheckSettings, ContractResult, ContractViolation, TableContract
+from sources.contracts import CheckSettings, ContractResult, ContractViolation, TableContract, sql_type
 from sources.pseudonymise import pseudonym_key
 
 CONTRACT_CHECK = "contract"
@@ -121,7 +121,7 @@ def _with_refresh(quarantine: pd.DataFrame, refresh_id: str) -> pd.DataFrame:
 def write_raw_table(connection, contract: TableContract, rows: pd.DataFrame | None, refresh_id: str) -> None:
     """Replace the raw table with this refresh's rows; an absent file gives an empty table, so dbt still builds
     and the quality gates, not a missing table, say what is wrong."""
-    columns = [f"{f.name} {'date' if f.is_date else 'varchar'}" for f in contract.loaded_fields]
+    columns = [f"{f.name} {sql_type(f)}" for f in contract.loaded_fields]
     table = f"raw.{contract.raw_table}"
     connection.execute(f"create or replace table {table} ({', '.join(columns)}, {LINEAGE_DDL})")
     if rows is None or rows.empty:

@@ -20,6 +20,7 @@ from sources.contracts import (
     RowRule,
     TableContract,
     check_family,
+    not_before,
     parse_dates,
     text_frame,
 )
@@ -31,14 +32,6 @@ FAMILY = "cin"
 CHILD = Field("LAchildID", mandatory=True, is_identifier=True)
 REFERRAL = Field("CINreferralDate", mandatory=True, is_date=True)
 BOOLEAN = "xml_boolean"
-
-
-def _not_before(start: str, end: str):
-    def holds(rows: pd.DataFrame) -> pd.Series:
-        started, ended = parse_dates(rows[start]), parse_dates(rows[end])
-        return started.isna() | ended.isna() | (ended >= started)
-
-    return holds
 
 
 def _table(table, fields, unique, row_rules=()) -> TableContract:
@@ -70,7 +63,7 @@ CIN_DETAILS = _table(
      Field("ReferralNFA", code_list=BOOLEAN)),
     ("LAchildID", "CINreferralDate"),
     (RowRule("CINclosureDate is on or after CINreferralDate", "CINclosureDate",
-             _not_before("CINreferralDate", "CINclosureDate")),
+             not_before("CINreferralDate", "CINclosureDate")),
      RowRule("ReasonForClosure is given when CINclosureDate is given, and only then", "ReasonForClosure",
              lambda rows: rows["CINclosureDate"].isna() == rows["ReasonForClosure"].isna())),
 )
@@ -81,7 +74,7 @@ ASSESSMENTS = _table(
      Field("AssessmentAuthorisationDate", is_date=True)),
     ("LAchildID", "CINreferralDate", "AssessmentActualStartDate"),
     (RowRule("AssessmentAuthorisationDate is on or after AssessmentActualStartDate", "AssessmentAuthorisationDate",
-             _not_before("AssessmentActualStartDate", "AssessmentAuthorisationDate")),),
+             not_before("AssessmentActualStartDate", "AssessmentAuthorisationDate")),),
 )
 ASSESSMENT_FACTORS = _table(
     "assessment_factors",
@@ -93,7 +86,7 @@ CIN_PLAN_DATES = _table(
     (CHILD, REFERRAL, Field("CINPlanStartDate", mandatory=True, is_date=True), Field("CINPlanEndDate", is_date=True)),
     ("LAchildID", "CINreferralDate", "CINPlanStartDate"),
     (RowRule("CINPlanEndDate is on or after CINPlanStartDate", "CINPlanEndDate",
-             _not_before("CINPlanStartDate", "CINPlanEndDate")),),
+             not_before("CINPlanStartDate", "CINPlanEndDate")),),
 )
 SECTION47 = _table(
     "section47",
@@ -102,7 +95,7 @@ SECTION47 = _table(
      Field("ICPCnotRequired", code_list=BOOLEAN)),
     ("LAchildID", "CINreferralDate", "S47ActualStartDate"),
     (RowRule("DateOfInitialCPC is on or after S47ActualStartDate", "DateOfInitialCPC",
-             _not_before("S47ActualStartDate", "DateOfInitialCPC")),),
+             not_before("S47ActualStartDate", "DateOfInitialCPC")),),
 )
 CPP_START = Field("CPPstartDate", mandatory=True, is_date=True)
 CHILD_PROTECTION_PLANS = _table(
@@ -111,7 +104,7 @@ CHILD_PROTECTION_PLANS = _table(
      Field("InitialCategoryOfAbuse", code_list="cin_category_of_abuse"),
      Field("LatestCategoryOfAbuse", code_list="cin_category_of_abuse"), Field("NumberOfPreviousCPP")),
     ("LAchildID", "CINreferralDate", "CPPstartDate"),
-    (RowRule("CPPendDate is on or after CPPstartDate", "CPPendDate", _not_before("CPPstartDate", "CPPendDate")),),
+    (RowRule("CPPendDate is on or after CPPstartDate", "CPPendDate", not_before("CPPstartDate", "CPPendDate")),),
 )
 CPP_REVIEWS = _table(
     "cpp_reviews",

@@ -40,6 +40,7 @@ RULE_MANDATORY = "mandatory field is present"
 RULE_IDENTIFIER = "identifier is letters and digits, at most 20 characters"
 RULE_DATE = "date is dd/mm/YYYY or YYYY-MM-DD"
 RULE_NOT_FUTURE = "date is not after the extract date"
+RULE_NUMBER = "value is a number"
 RULE_COLUMNS = "required columns are present"
 RULE_READABLE = "file is readable"
 RULE_KNOWN_TABLE = "file is a known extract table"
@@ -59,6 +60,7 @@ class Field:
     code_list: str | None = None
     is_date: bool = False
     may_be_future: bool = False
+    is_number: bool = False
     is_identifier: bool = False
     is_postcode: bool = False
     is_dropped: bool = False
@@ -132,7 +134,24 @@ def _field_checks(f: Field, collection_year: str | None, extract_date: date) -> 
         return checks
     if f.is_identifier:
         return [pa.Check.str_matches(IDENTIFIER_PATTERN, error=RULE_IDENTIFIER)]
+    if f.is_number:
+        return [pa.Check(lambda values: pd.to_numeric(values, errors="coerce").notna(), error=RULE_NUMBER)]
     return []
+
+
+def sql_type(f: Field) -> str:
+    """The column type of a field in the raw layer."""
+    return "date" if f.is_date else "double" if f.is_number else "varchar"
+
+
+def not_before(start: str, end: str) -> Callable[[pd.DataFrame], pd.Series]:
+    """A row rule: `end` is on or after `start` where both dates are given."""
+
+    def holds(rows: pd.DataFrame) -> pd.Series:
+        started, ended = parse_dates(rows[start]), parse_dates(rows[end])
+        return started.isna() | ended.isna() | (ended >= started)
+
+    return holds
 
 
 def code_list_rule(list_name: str) -> str:
@@ -492,6 +511,8 @@ def prepare_table(rows: pd.DataFrame, contract: TableContract, key: bytes) -> pd
             prepared[f.name] = pseudonymise(prepared[f.name], key)
         elif f.is_postcode:
             prepared[f.name] = prepared[f.name].map(postcode_sector)
+        elif f.is_number:
+            prepared[f.name] = pd.to_numeric(prepared[f.name], errors="coerce")
     return prepared
 
 

@@ -17,6 +17,7 @@ from sources.contracts import (
     RowRule,
     TableContract,
     check_family,
+    not_before,
     parse_dates,
 )
 from sources.csv_tables import read_csv_file
@@ -30,14 +31,6 @@ DOB = Field("DOB", mandatory=True, is_date=True)
 
 def _flag(name: str) -> Field:
     return Field(name, code_list="binary_flag")
-
-
-def _not_before(start: str, end: str):
-    def holds(rows: pd.DataFrame) -> pd.Series:
-        started, ended = parse_dates(rows[start]), parse_dates(rows[end])
-        return started.isna() | ended.isna() | (ended >= started)
-
-    return holds
 
 
 def _reason_given_with_end(rows: pd.DataFrame) -> pd.Series:
@@ -65,7 +58,7 @@ EPISODES = TableContract(
      Field("HOME_POST", is_postcode=True), Field("PL_POST", is_postcode=True), Field("URN")),
     signature=frozenset({"DECOM", "RNE"}),
     row_rules=(
-        RowRule("DEC is on or after DECOM", "DEC", _not_before("DECOM", "DEC")),
+        RowRule("DEC is on or after DECOM", "DEC", not_before("DECOM", "DEC")),
         RowRule("REC is given when DEC is given, and only then", "REC", _reason_given_with_end),
     ),
     unique=("CHILD", "DECOM"),
@@ -117,7 +110,7 @@ PLACED_FOR_ADOPTION = TableContract(
      Field("REASON_PLACED_CEASED", code_list="ssda903_reason_placed_ceased")),
     signature=frozenset({"DATE_PLACED"}),
     row_rules=(RowRule("DATE_PLACED_CEASED is on or after DATE_PLACED", "DATE_PLACED_CEASED",
-                       _not_before("DATE_PLACED", "DATE_PLACED_CEASED")),),
+                       not_before("DATE_PLACED", "DATE_PLACED_CEASED")),),
     unique=("CHILD", "DATE_PLACED"),
 )
 
@@ -134,7 +127,7 @@ MISSING = TableContract(
     (CHILD, DOB, Field("MISSING", mandatory=True, code_list="ssda903_missing"),
      Field("MIS_START", mandatory=True, is_date=True), Field("MIS_END", is_date=True)),
     signature=frozenset({"MIS_START"}),
-    row_rules=(RowRule("MIS_END is on or after MIS_START", "MIS_END", _not_before("MIS_START", "MIS_END")),),
+    row_rules=(RowRule("MIS_END is on or after MIS_START", "MIS_END", not_before("MIS_START", "MIS_END")),),
     unique=("CHILD", "MIS_START"),
 )
 
@@ -143,7 +136,7 @@ SW_EPISODES = TableContract(
     (CHILD, DOB, Field("SW_ID", mandatory=True, is_identifier=True), Field("SW_DECOM", mandatory=True, is_date=True),
      Field("SW_DEC", is_date=True), Field("SW_REASON", code_list="ssda903_sw_reason")),
     signature=frozenset({"SW_ID"}),
-    row_rules=(RowRule("SW_DEC is on or after SW_DECOM", "SW_DEC", _not_before("SW_DECOM", "SW_DEC")),),
+    row_rules=(RowRule("SW_DEC is on or after SW_DECOM", "SW_DEC", not_before("SW_DECOM", "SW_DEC")),),
     unique=("CHILD", "SW_DECOM"),
 )
 

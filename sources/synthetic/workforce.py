@@ -1,0 +1,96 @@
+"""Workforce HR extract in CSWW terms (FORMATS.md 2.2): workers.csv, establishment.csv, caseloads.csv.
+
+Funded posts are split over teams and roles. Each permanent post is held by a succession of workers whose
+time in post is exponential with the mean that gives the target turnover; the post is refilled the next day,
+so the vacant share of funded FTE is the target vacancy rate. Agency workers cover on top, in the proportion
+that gives the target agency rate. Case holders hold about the target caseload per FTE at each month end.
+"""
+
+import random
+from datetime import date, timedelta
+from pathlib import Path
+
+from sources.synthetic.calendar import dmy
+from sources.synthetic.ccis import month_ends
+from sources.synthetic.ssda903 import write_csv
+from sources.synthetic.targets import Targets
+
+WORKERS_COLUMNS = ["SWENo", "Team", "OrgRole", "AgencyWorker", "FTE", "RoleStartDate", "RoleEndDate",
+                   "ReasonLeave", "StartOrigin", "LeaverDestination"]
+ESTABLISHMENT_COLUMNS = ["Team", "OrgRole", "EffectiveFrom", "FundedFTE"]
+CASELOAD_COLUMNS = ["SWENo", "SnapshotDate", "Cases"]
+TEAM_NAMES = ["Front Door", "Assessment", "Safeguarding", "Children in Care", "Leaving Care", "Disabled Children"]
+# Share of a team's posts by CSWW role: 5 case holder, 4 senior practitioner, 3 first-line manager,
+# 6 qualified without cases, 2 middle manager.
+ROLE_SHARES = {"5": 0.66, "4": 0.12, "3": 0.12, "6": 0.06, "2": 0.04}
+CASE_HOLDER = "5"
+# England has about 29.7 permanent social work FTE per 10,000 children (CSWW 2025).
+PERMANENT_FTE_PER_10K = 29.7
+REASONS_LEAVE = {"1": 65, "5": 8, "7": 8, "8": 10, "9": 9}
+START_ORIGINS = {"1": 20, "2": 40, "3": 3, "4": 12, "5": 5, "6": 8, "7": 4, "8": 3, "9": 5}
+LEAVER_DESTINATIONS = {"1": 35, "2": 8, "3": 15, "4": 10, "5": 5, "6": 12, "7": 5, "8": 5, "9": 5}
+
+
+def _pick(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+def write_workforce(targets: Targets, first: date, last: date, folder: Path, seed: int, id_prefix: str) -> list[Path]:
+    """Write the three workforce files for the LA from `first` (start of the data) to `last`."""
+    rng = random.Random(f"{seed}:{targets.la_code}:workforce")
+    permanent_fte = targets.population / 10_000 * PERMANENT_FTE_PER_10K
+    teams = max(len(TEAM_NAMES), round(permanent_fte / 18))
+    team_names = [f"{TEAM_NAMES[index % len(TEAM_NAMES)]} {index // len(TEAM_NAMES) + 1}" for index in range(teams)]
+    vacancy, agency = targets.sw_vacancy_pct / 100, targets.sw_agency_pct / 100
+    mean_tenure_years = 100 / targets.sw_turnover_pct
+    established = first - timedelta(days=365)
+    workers: list[dict] = []
+    establishment: list[dict] = []
+    case_holders: list[dict] = []
+
+    def staff(team: str, role: str, is_agency: bool, fte: float, tenure_years: float) -> None:
+        """A succession of workers in one post over the whole span."""
+        start = established - timedelta(days=rng.randint(0, 300 if is_agency else 3650))
+        while start <= last:
+            end = start + timedelta(days=int(rng.expovariate(1 / tenure_years) * 365) + 1)
+            if not is_agency and start < established:
+                # the post holder on day one: time already served does not change the time still to serve
+                end = established + timedelta(days=int(rng.expovariate(1 / tenure_years) * 365) + 1)
+            ended = end <= last
+            worker = {
+                "SWENo": f"SW{id_prefix}{len(workers) + 1:06d}", "Team": team, "OrgRole": role,
+                "AgencyWorker": "1" if is_agency else "0", "FTE": f"{fte:.1f}", "RoleStartDate": dmy(start),
+                "RoleEndDate": dmy(end) if ended else "",
+                "ReasonLeave": _pick(rng, REASONS_LEAVE) if ended and not is_agency else "",
+                "StartOrigin": _pick(rng, START_ORIGINS) if not is_agency else "",
+                "LeaverDestination": _pick(rng, LEAVER_DESTINATIONS) if ended and not is_agency else "",
+            }
+            workers.append(worker)
+            if role == CASE_HOLDER:
+                case_holders.append({"worker": worker, "start": start, "end": end if ended else None, "fte": fte})
+            start = end + timedelta(days=1)
+
+    for team in team_names:
+        for role, share in ROLE_SHARES.items():
+            posts = max(1, round(permanent_fte / teams * share))
+            post_fte = [rng.choice([1.0, 1.0, 1.0, 1.0, 0.8, 0.6]) for _ in range(posts)]
+            funded = sum(post_fte) / (1 - vacancy)
+            establishment.append({"Team": team, "OrgRole": role, "EffectiveFrom": dmy(established),
+                                  "FundedFTE": f"{funded:.2f}"})
+            for fte in post_fte:
+                staff(team, role, False, fte, mean_tenure_years)
+            for _ in range(round(sum(post_fte) * agency / (1 - agency))):
+                staff(team, role, True, 1.0, 0.8)
+
+    caseloads = []
+    for snapshot in month_ends(first, last):
+        for holder in case_holders:
+            if holder["start"] <= snapshot and (holder["end"] is None or holder["end"] > snapshot):
+                cases = round(holder["fte"] * targets.sw_caseload * rng.uniform(0.6, 1.4))
+                caseloads.append({"SWENo": holder["worker"]["SWENo"], "SnapshotDate": dmy(snapshot), "Cases": cases})
+
+    paths = [folder / "workers.csv", folder / "establishment.csv", folder / "caseloads.csv"]
+    write_csv(paths[0], WORKERS_COLUMNS, workers)
+    write_csv(paths[1], ESTABLISHMENT_COLUMNS, establishment)
+    write_csv(paths[2], CASELOAD_COLUMNS, caseloads)
+    return paths

@@ -99,6 +99,14 @@ def refresh(settings: Settings) -> int:
     return outcome.exit_code
 
 
+def validate(settings: Settings) -> int:
+    from orchestration.validate import validate_landing
+    from sources.contracts import CheckSettings
+
+    check_settings = CheckSettings.for_extracts(settings.reference_date, settings.la_code, settings.max_rejected_percent)
+    return validate_landing(settings.landing_dir, check_settings, console)
+
+
 def latest_measures(warehouse: Path, period: date | None = None) -> list[dict]:
     """The published measures at `period` (default: the latest period end), breakdown 'all'."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
@@ -165,6 +173,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     refresh_parser = commands.add_parser("refresh", help="ingest, build, audit and publish (exit 0 published, 2 blocked)")
     refresh_parser.add_argument("--landing", help="landing folder (default CSDW_LANDING_DIR or sources/landing)")
     refresh_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    validate_parser = commands.add_parser("validate", help="check extracts against the contracts without loading")
+    validate_parser.add_argument("landing", nargs="?", help="landing folder (default CSDW_LANDING_DIR)")
     measures_parser = commands.add_parser("measures", help="the published measures")
     measures_parser.add_argument("--period", type=date.fromisoformat, help="period end YYYY-MM-DD (default latest)")
     measures_parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -175,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo()
     if args.command == "refresh":
         return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse))
+    if args.command == "validate":
+        return validate(Settings.from_env(landing_dir=args.landing))
     settings = Settings.from_env(warehouse_path=args.warehouse)
     if not settings.warehouse_path.exists():
         console.print(f"[red]No published warehouse at {settings.warehouse_path}[/]: run `csdw refresh` first.")

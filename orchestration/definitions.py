@@ -3,13 +3,18 @@
 import dagster as dg
 from dagster_dbt import DbtCliResource
 
+from orchestration.cin import cin_raw_tables
 from orchestration.dbt import warehouse_models
 from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.publish import published_warehouse
 from orchestration.quality import fct_cla_episodes_suite
 from orchestration.resources import Extracts, Warehouse
 from orchestration.settings import Settings
+from orchestration.nccis import nccis_raw_tables
 from orchestration.ssda903 import ssda903_raw_tables
+from orchestration.workforce import workforce_raw_tables
+
+INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, nccis_raw_tables, workforce_raw_tables]
 
 # DuckDB allows one writer, so the refresh runs its steps one after another in one process.
 refresh_job = dg.define_asset_job(
@@ -22,7 +27,7 @@ refresh_job = dg.define_asset_job(
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[ssda903_raw_tables, warehouse_models, published_warehouse],
+        assets=[*INGEST_ASSETS, warehouse_models, published_warehouse],
         asset_checks=[fct_cla_episodes_suite],
         jobs=[refresh_job],
         resources={

@@ -90,6 +90,5 @@ class Extracts(dg.ConfigurableResource):
         return Path(self.landing_dir)
 
     def check_settings(self) -> CheckSettings:
-        """Dates may not be later than the reference date when one is given, else today."""
-        extract_date = date.fromisoformat(self.reference_date) if self.reference_date else date.today()
-        return CheckSettings(extract_date, self.la_code, self.max_rejected_percent)
+        reference = date.fromisoformat(self.reference_date) if self.reference_date else None
+        return CheckSettings.for_extracts(reference, self.la_code, self.max_rejected_percent)

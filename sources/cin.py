@@ -56,7 +56,7 @@ DISABILITIES = _table(
     "disabilities", (CHILD, Field("Disability", mandatory=True, code_list="cin_disability")), ("LAchildID", "Disability")
 )
 CIN_DETAILS = _table(
-    "cin_details",
+    "details",
     (CHILD, REFERRAL, Field("ReferralSource", code_list="cin_referral_source"),
      Field("PrimaryNeedCode", code_list="cin_primary_need"), Field("CINclosureDate", is_date=True),
      Field("ReasonForClosure", code_list="cin_reason_for_closure"), Field("DateOfInitialCPC", is_date=True),
@@ -82,7 +82,7 @@ ASSESSMENT_FACTORS = _table(
     ("LAchildID", "CINreferralDate", "AssessmentActualStartDate", "AssessmentFactors"),
 )
 CIN_PLAN_DATES = _table(
-    "cin_plan_dates",
+    "plan_dates",
     (CHILD, REFERRAL, Field("CINPlanStartDate", mandatory=True, is_date=True), Field("CINPlanEndDate", is_date=True)),
     ("LAchildID", "CINreferralDate", "CINPlanStartDate"),
     (RowRule("CINPlanEndDate is on or after CINPlanStartDate", "CINPlanEndDate",
@@ -128,7 +128,7 @@ CONTRACTS = (
 # Where each module sits under its parent element, and which element holds one record.
 MODULE_PATHS = {
     "assessments": "Assessments",
-    "cin_plan_dates": "CINPlanDates",
+    "plan_dates": "CINPlanDates",
     "section47": "Section47",
     "child_protection_plans": "ChildProtectionPlans",
     "pre_proceedings": "PreProceedingsandFGDM",
@@ -234,7 +234,7 @@ def _orphaned(table: str, parent: str, key_columns: list[str]):
 
 def _plan_outside_its_cin_episode(tables: dict[str, pd.DataFrame]) -> pd.Series:
     plans = tables["child_protection_plans"]
-    details = tables.get("cin_details")
+    details = tables.get("details")
     if details is None or details.empty:
         return pd.Series(False, index=plans.index)
     closure = pd.to_datetime(
@@ -246,7 +246,7 @@ def _plan_outside_its_cin_episode(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 def _referral_long_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
     """Rule 8606: a referral more than 40 weeks before birth (an unborn child is referred before birth)."""
-    details = tables["cin_details"]
+    details = tables["details"]
     identifiers = tables.get("child_identifiers")
     if identifiers is None or identifiers.empty:
         return pd.Series(False, index=details.index)
@@ -257,11 +257,11 @@ def _referral_long_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 EPISODE_KEY = ["CINreferralDate"]
 PARENTS = (
-    ("assessments", "cin_details", EPISODE_KEY),
-    ("cin_plan_dates", "cin_details", EPISODE_KEY),
-    ("section47", "cin_details", EPISODE_KEY),
-    ("child_protection_plans", "cin_details", EPISODE_KEY),
-    ("pre_proceedings", "cin_details", EPISODE_KEY),
+    ("assessments", "details", EPISODE_KEY),
+    ("plan_dates", "details", EPISODE_KEY),
+    ("section47", "details", EPISODE_KEY),
+    ("child_protection_plans", "details", EPISODE_KEY),
+    ("pre_proceedings", "details", EPISODE_KEY),
     ("assessment_factors", "assessments", [*EPISODE_KEY, "AssessmentActualStartDate"]),
     ("cpp_reviews", "child_protection_plans", [*EPISODE_KEY, "CPPstartDate"]),
 )
@@ -271,7 +271,7 @@ CROSS_TABLE_RULES = (
     *(CrossTableRule(RULE_PARENT, table, "(parent)", _orphaned(table, parent, keys)) for table, parent, keys in PARENTS),
     CrossTableRule("a CP plan sits inside its CIN episode", "child_protection_plans", "CPPstartDate",
                    _plan_outside_its_cin_episode),
-    CrossTableRule("a referral is at most 40 weeks before the child's birth", "cin_details", "CINreferralDate",
+    CrossTableRule("a referral is at most 40 weeks before the child's birth", "details", "CINreferralDate",
                    _referral_long_before_birth),
 )
 

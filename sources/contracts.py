@@ -188,6 +188,11 @@ class CheckSettings:
     default_la_code: str | None
     max_rejected_percent: float
 
+    @classmethod
+    def for_extracts(cls, reference_date: date | None, la_code: str | None, max_rejected_percent: float) -> "CheckSettings":
+        """Dates may not be later than the date the extracts describe when it is known, else today."""
+        return cls(reference_date or date.today(), la_code, max_rejected_percent)
+
 
 @dataclass
 class ExtractRows:

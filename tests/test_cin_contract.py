@@ -87,15 +87,15 @@ def test_a_clean_file_is_flattened_into_one_table_per_module_with_parent_keys(se
     assert result.faults == []
     counts = {table: len(rows) for table, rows in result.tables.items()}
     assert counts == {
-        "child_identifiers": 2, "child_characteristics": 2, "disabilities": 2, "cin_details": 2, "assessments": 2,
+        "child_identifiers": 2, "child_characteristics": 2, "disabilities": 2, "details": 2, "assessments": 2,
         "assessment_factors": 4, "section47": 2, "child_protection_plans": 2, "cpp_reviews": 2,
     }
     factors = result.tables["assessment_factors"]
     assert set(factors.AssessmentFactors) == {"3B", "4B"}
     assert str(factors.iloc[0].AssessmentActualStartDate) == "2024-05-02"
-    assert set(result.tables["cin_details"].collection_year) == {"2024-25"}
-    assert set(result.tables["cin_details"].la_code) == {"999"}
-    assert set(result.tables["cin_details"].LAchildID) == set(result.tables["child_protection_plans"].LAchildID)
+    assert set(result.tables["details"].collection_year) == {"2024-25"}
+    assert set(result.tables["details"].la_code) == {"999"}
+    assert set(result.tables["details"].LAchildID) == set(result.tables["child_protection_plans"].LAchildID)
     assert "CHILD1" not in set(result.tables["child_identifiers"].LAchildID)
 
 
@@ -106,7 +106,7 @@ def test_a_bad_code_is_reported_at_the_line_of_its_element(settings):
 
     fault, *cascade = check_extracts(settings.landing_dir, KEY, TOLERANT).faults
 
-    assert (fault.table, fault.row_number, fault.field) == ("cin_details", expected_line, "ReferralSource")
+    assert (fault.table, fault.row_number, fault.field) == ("details", expected_line, "ReferralSource")
     assert "'ZZ'" in fault.message
     assert {(f.table, f.rule) for f in cascade} == {
         (table, RULE_PARENT)
@@ -137,7 +137,7 @@ def test_closure_without_reason_is_rejected(settings):
 
     fault = check_extracts(settings.landing_dir, KEY, TOLERANT).faults[0]
 
-    assert (fault.table, fault.field) == ("cin_details", "ReasonForClosure")
+    assert (fault.table, fault.field) == ("details", "ReasonForClosure")
 
 
 def test_duplicate_child_ids_are_rejected(settings):

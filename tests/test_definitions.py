@@ -10,10 +10,10 @@ import dagster as dg
 
 from orchestration.definitions import build_definitions
 from orchestration.settings import PROJECT_ROOT
+from sources import cin, nccis, ssda903, workforce
 
 EXPECTED_ASSETS = {
-    "raw/ssda903_header",
-    "raw/ssda903_episodes",
+    *(f"raw/{contract.raw_table}" for family in (cin, ssda903, nccis, workforce) for contract in family.CONTRACTS),
     "reference/code_lists",
     "reference/measure_catalogue_entries",
     "staging/stg_ssda903__headers",
@@ -28,6 +28,8 @@ EXPECTED_ASSETS = {
 EXPECTED_CHECKS = {
     ("raw/ssda903_header", "contract"),
     ("raw/ssda903_episodes", "contract"),
+    ("raw/cin_details", "contract"),
+    ("raw/workforce_workers", "contract"),
     ("marts/fct_cla_episodes", "great_expectations_suite"),
     ("marts/fct_cla_episodes", "unique_fct_cla_episodes_episode_id"),
     ("staging/stg_ssda903__episodes", "not_null_stg_ssda903__episodes_child_id"),

@@ -1,0 +1,36 @@
+"""`csdw validate`: errors and warnings by file, row, field and rule; exit 1 only on blocking faults."""
+
+from orchestration import cli
+from tests.conftest import episode, header, write_table
+from sources.synthetic.ssda903 import EPISODE_COLUMNS, HEADER_COLUMNS
+
+
+def test_validate_lists_row_faults_and_exits_0_when_nothing_would_block(settings, write_ssda903, capsys):
+    write_ssda903([episode(f"CHILD{n}", "01/04/2024", ls="ZZ" if n == 0 else "C2") for n in range(40)])
+
+    exit_code = cli.main(["validate", str(settings.landing_dir)])
+    printed = capsys.readouterr().out
+
+    assert exit_code == 0
+    assert "episodes.csv" in printed and "LS" in printed and "code is in list ssda903_legal_status" in printed
+    assert "CHILD0" not in printed, "an identifier was printed"
+
+
+def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys):
+    folder = settings.landing_dir / "ssda903"
+    write_table(folder / "header.csv", HEADER_COLUMNS, [header("CHILD1")])
+    write_table(folder / "episodes.csv", [c for c in EPISODE_COLUMNS if c != "PLACE"],
+                [{k: v for k, v in episode("CHILD1", "01/04/2024").items() if k != "PLACE"}])
+
+    exit_code = cli.main(["validate", str(settings.landing_dir)])
+
+    assert exit_code == 1
+    assert "required columns are present" in capsys.readouterr().out
+
+
+def test_validate_loads_nothing(settings, write_ssda903):
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+
+    cli.main(["validate", str(settings.landing_dir)])
+
+    assert not settings.warehouse_path.parent.exists()

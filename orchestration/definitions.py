@@ -11,10 +11,11 @@ from orchestration.quality import fct_cla_episodes_suite
 from orchestration.resources import Extracts, Warehouse
 from orchestration.settings import Settings
 from orchestration.nccis import nccis_raw_tables
+from orchestration.sen2 import sen2_raw_tables
 from orchestration.ssda903 import ssda903_raw_tables
 from orchestration.workforce import workforce_raw_tables
 
-INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, nccis_raw_tables, workforce_raw_tables]
+INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, sen2_raw_tables, nccis_raw_tables, workforce_raw_tables]
 
 # DuckDB allows one writer, so the refresh runs its steps one after another in one process.
 refresh_job = dg.define_asset_job(

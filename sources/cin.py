@@ -11,7 +11,6 @@ import pandas as pd
 from lxml import etree
 
 from sources.contracts import (
-    FIELD_LINES,
     CheckSettings,
     ContractResult,
     CrossTableRule,
@@ -21,11 +20,11 @@ from sources.contracts import (
     TableContract,
     check_family,
     not_before,
+    parent_rule,
     parse_dates,
-    text_frame,
+    record_keys,
 )
-from sources.pseudonymise import normalise_identifier
-from sources.xml_extracts import UnsafeXml, iter_elements, leaf_record, text_of, xml_file_fault
+from sources.xml_extracts import ModuleRecords, UnsafeXml, header_year_and_lea, iter_elements, text_of, xml_file_fault
 
 FAMILY = "cin"
 
@@ -135,23 +134,7 @@ MODULE_PATHS = {
 }
 
 
-class _Tables:
-    """Rows of each module table as they are read, with their lines."""
-
-    def __init__(self):
-        self.records = {contract.table: [] for contract in CONTRACTS}
-        self.lines = {contract.table: [] for contract in CONTRACTS}
-        self.field_lines = {contract.table: [] for contract in CONTRACTS}
-
-    def add(self, contract: TableContract, element, parent_values: dict) -> dict:
-        values, lines = leaf_record(element, contract.columns, parent_values)
-        self.records[contract.table].append(values)
-        self.lines[contract.table].append(element.sourceline)
-        self.field_lines[contract.table].append(lines)
-        return dict(zip(contract.columns, values))
-
-
-def _read_child(child, tables: _Tables) -> None:
+def _read_child(child, tables: ModuleRecords) -> None:
     identifiers = child.find("ChildIdentifiers")
     keys = {"LAchildID": text_of(identifiers, "LAchildID") if identifiers is not None else None}
     tables.add(CHILD_IDENTIFIERS, identifiers if identifiers is not None else child, {})
@@ -159,7 +142,7 @@ def _read_child(child, tables: _Tables) -> None:
     if characteristics is not None:
         tables.add(CHILD_CHARACTERISTICS, characteristics, keys)
         for disability in characteristics.iterfind("Disabilities/Disability"):
-            _add_value(tables, DISABILITIES, disability, keys)
+            tables.add_value(DISABILITIES, disability, keys)
     for details in child.iterfind("CINdetails"):
         detail_keys = {**keys, "CINreferralDate": text_of(details, "CINreferralDate")}
         tables.add(CIN_DETAILS, details, keys)
@@ -169,18 +152,10 @@ def _read_child(child, tables: _Tables) -> None:
                 values = tables.add(contract, module, detail_keys)
                 if table == "assessments":
                     for factor in module.iterfind("FactorsIdentifiedAtAssessment/AssessmentFactors"):
-                        _add_value(tables, ASSESSMENT_FACTORS, factor, {**detail_keys, "AssessmentActualStartDate": values["AssessmentActualStartDate"]})
+                        tables.add_value(ASSESSMENT_FACTORS, factor, {**detail_keys, "AssessmentActualStartDate": values["AssessmentActualStartDate"]})
                 if table == "child_protection_plans":
                     for review in module.iterfind("Reviews/CPPreviewDate"):
-                        _add_value(tables, CPP_REVIEWS, review, {**detail_keys, "CPPstartDate": values["CPPstartDate"]})
-
-
-def _add_value(tables: _Tables, contract: TableContract, element, parent_values: dict) -> None:
-    """A module whose record is one element's text (a disability, a factor, a review date)."""
-    own = contract.columns[-1]
-    tables.records[contract.table].append([parent_values.get(c) for c in contract.columns[:-1]] + [element.text])
-    tables.lines[contract.table].append(element.sourceline)
-    tables.field_lines[contract.table].append({own: element.sourceline})
+                        tables.add_value(CPP_REVIEWS, review, {**detail_keys, "CPPstartDate": values["CPPstartDate"]})
 
 
 def collection_year_of(year_element: str | None) -> str | None:
@@ -193,43 +168,22 @@ def collection_year_of(year_element: str | None) -> str | None:
 
 def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
     """One CIN census file, flattened; the header's collection year and LEA take precedence over the path."""
-    tables, lineage = _Tables(), dict(lineage)
+    tables, lineage = ModuleRecords(CONTRACTS), dict(lineage)
     try:
         for element in iter_elements(path, ("Header", "Child")):
             if element.tag == "Header":
-                lineage["collection_year"] = collection_year_of(element.findtext("CollectionDetails/Year")) or lineage["collection_year"]
-                lineage["la_code"] = (element.findtext("Source/LEA") or "").strip() or lineage["la_code"]
+                year, lea = header_year_and_lea(element)
+                lineage["collection_year"] = collection_year_of(year) or lineage["collection_year"]
+                lineage["la_code"] = lea or lineage["la_code"]
             else:
                 _read_child(element, tables)
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
-    frames = {}
-    for contract in CONTRACTS:
-        if tables.records[contract.table]:
-            frame = text_frame(tables.records[contract.table], contract.columns, lineage, tables.lines[contract.table])
-            frame[FIELD_LINES] = tables.field_lines[contract.table]
-            frames[contract.table] = frame
-    return ExtractRows(frames)
+    return ExtractRows(tables.frames(lineage))
 
 
-def _keys(rows: pd.DataFrame, columns: list[str]) -> pd.Series:
-    key = rows["la_code"].fillna("") + "|" + rows["LAchildID"].map(normalise_identifier)
-    for column in columns:
-        key = key + "|" + parse_dates(rows[column]).astype(str)
-    return key
-
-
-def _orphaned(table: str, parent: str, key_columns: list[str]):
-    """Rows whose parent record (e.g. the CIN episode of an assessment) is not among the loaded rows, because
-    it was rejected or is missing: kept out too, so every loaded module joins to its parent."""
-
-    def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
-        rows = tables[table]
-        parents = tables.get(parent)
-        known = set(_keys(parents, key_columns)) if parents is not None else set()
-        return ~_keys(rows, key_columns).isin(known)
-
-    return breaks
+def _keys(rows: pd.DataFrame, date_columns: list[str]) -> pd.Series:
+    return record_keys(rows, "LAchildID", date_columns)
 
 
 def _plan_outside_its_cin_episode(tables: dict[str, pd.DataFrame]) -> pd.Series:
@@ -265,10 +219,8 @@ PARENTS = (
     ("assessment_factors", "assessments", [*EPISODE_KEY, "AssessmentActualStartDate"]),
     ("cpp_reviews", "child_protection_plans", [*EPISODE_KEY, "CPPstartDate"]),
 )
-RULE_PARENT = "its parent record was loaded (not rejected or missing)"
-
 CROSS_TABLE_RULES = (
-    *(CrossTableRule(RULE_PARENT, table, "(parent)", _orphaned(table, parent, keys)) for table, parent, keys in PARENTS),
+    *(parent_rule(table, parent, "LAchildID", keys) for table, parent, keys in PARENTS),
     CrossTableRule("a CP plan sits inside its CIN episode", "child_protection_plans", "CPPstartDate",
                    _plan_outside_its_cin_episode),
     CrossTableRule("a referral is at most 40 weeks before the child's birth", "details", "CINreferralDate",

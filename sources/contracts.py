@@ -23,7 +23,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sources.code_lists import codes
-from sources.pseudonymise import pseudonymise
+from sources.pseudonymise import normalise_identifier, pseudonymise
 
 LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
 FIELD_LINES = "field_lines"
@@ -45,6 +45,7 @@ RULE_COLUMNS = "required columns are present"
 RULE_READABLE = "file is readable"
 RULE_KNOWN_TABLE = "file is a known extract table"
 RULE_THRESHOLD = "rejected rows stay within the threshold"
+RULE_PARENT = "its parent record was loaded (not rejected or missing)"
 RULE_FLOAT_SUFFIX = "identifier exported as a number ('.0' removed)"
 RULE_LEADING_ZEROS = "identifier lost its leading zeros (matched without them)"
 
@@ -83,6 +84,26 @@ class CrossTableRule:
     table: str
     field: str
     breaks: Callable[[dict[str, pd.DataFrame]], pd.Series]
+
+
+def record_keys(rows: pd.DataFrame, identifier: str, date_columns: list[str]) -> pd.Series:
+    """A record's natural key: its LA, its (normalised) identifier and the given dates."""
+    key = rows["la_code"].fillna("") + "|" + rows[identifier].map(normalise_identifier)
+    for column in date_columns:
+        key = key + "|" + parse_dates(rows[column]).astype(str)
+    return key
+
+
+def parent_rule(table: str, parent: str, identifier: str, date_columns: list[str]) -> CrossTableRule:
+    """Rows whose parent record (e.g. the CIN episode of an assessment) is not among the loaded rows, because
+    it was rejected or is missing, are kept out too, so every loaded module joins to its parent."""
+
+    def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
+        parents = tables.get(parent)
+        known = set(record_keys(parents, identifier, date_columns)) if parents is not None else set()
+        return ~record_keys(tables[table], identifier, date_columns).isin(known)
+
+    return CrossTableRule(RULE_PARENT, table, "(parent)", breaks)
 
 
 @dataclass(frozen=True)
@@ -227,7 +248,8 @@ class ContractResult:
         return [fault for fault in self.faults if fault.severity == WARNING]
 
     def quarantine_frame(self) -> pd.DataFrame:
-        """One row per rejected row and broken rule, with the row (pseudonymised) as JSON so nothing is lost."""
+        """One row per rejected row and broken rule, with the row (pseudonymised) as JSON so nothing is lost.
+        Whole-file faults are not rows: they stop the refresh and are reported as its reason."""
         rows = [
             {
                 "family": fault.family,
@@ -239,8 +261,7 @@ class ContractResult:
                 "message": fault.message,
                 "record": self.rejected_records.get((fault.file, fault.row_number or 0)),
             }
-            for fault in self.faults
-            if fault.severity == ERROR
+            for fault in self.rejected_faults
         ]
         return pd.DataFrame(rows, columns=QUARANTINE_COLUMNS)
 

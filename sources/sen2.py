@@ -13,26 +13,20 @@ TransferLA, ReviewOutcome, RES, WBP) are loaded as text, unchecked, until their 
 
 from pathlib import Path
 
-import pandas as pd
 from lxml import etree
 
-from sources.cin import RULE_PARENT
 from sources.contracts import (
-    FIELD_LINES,
     CheckSettings,
     ContractResult,
-    CrossTableRule,
     ExtractRows,
     Field,
     RowRule,
     TableContract,
     check_family,
     not_before,
-    parse_dates,
-    text_frame,
+    parent_rule,
 )
-from sources.pseudonymise import normalise_identifier
-from sources.xml_extracts import UnsafeXml, iter_elements, leaf_record, text_of, xml_file_fault
+from sources.xml_extracts import ModuleRecords, UnsafeXml, header_year_and_lea, iter_elements, text_of, xml_file_fault
 
 FAMILY = "sen2"
 
@@ -117,31 +111,6 @@ SEN_NEEDS = _table(
 CONTRACTS = (PERSON, REQUESTS, ASSESSMENTS, NAMED_PLANS, PLAN_DETAILS, ACTIVE_PLANS, PLACEMENT_DETAILS, SEN_NEEDS)
 
 
-class _Tables:
-    """Rows of each module table as they are read, with the line of each row and of each field's element."""
-
-    def __init__(self):
-        self.records = {contract.table: [] for contract in CONTRACTS}
-        self.lines = {contract.table: [] for contract in CONTRACTS}
-        self.field_lines = {contract.table: [] for contract in CONTRACTS}
-
-    def add(self, contract: TableContract, element, parent_values: dict) -> dict:
-        values, lines = leaf_record(element, contract.columns, parent_values)
-        self.records[contract.table].append(values)
-        self.lines[contract.table].append(element.sourceline)
-        self.field_lines[contract.table].append(lines)
-        return dict(zip(contract.columns, values))
-
-    def frames(self, lineage: dict) -> dict[str, pd.DataFrame]:
-        frames = {}
-        for contract in CONTRACTS:
-            if self.records[contract.table]:
-                frame = text_frame(self.records[contract.table], contract.columns, lineage, self.lines[contract.table])
-                frame[FIELD_LINES] = self.field_lines[contract.table]
-                frames[contract.table] = frame
-        return frames
-
-
 def person_ref(person) -> str | None:
     """The person's UPN, or their ULN when the UPN is blank."""
     for name in ("UPN", "UniqueLearnerNumber"):
@@ -151,7 +120,7 @@ def person_ref(person) -> str | None:
     return None
 
 
-def _read_person(person, tables: _Tables) -> None:
+def _read_person(person, tables: ModuleRecords) -> None:
     # PersonRef is derived, not an element: it is passed like a parent key, and its faults name the Person line.
     keys = {"PersonRef": person_ref(person)}
     tables.add(PERSON, person, keys)
@@ -181,37 +150,18 @@ def census_year_of(year_element: str | None, path_year: str | None) -> str | Non
 
 def read_sen2_file(path: Path, lineage: dict) -> ExtractRows:
     """One SEN2 file, flattened; the header's census year and LEA take precedence over the path."""
-    tables, lineage, header_year = _Tables(), dict(lineage), None
+    tables, lineage, header_year = ModuleRecords(CONTRACTS), dict(lineage), None
     try:
         for element in iter_elements(path, ("Header", "Person")):
             if element.tag == "Header":
-                header_year = element.findtext("CollectionDetails/Year")
-                lineage["la_code"] = (element.findtext("Source/LEA") or "").strip() or lineage["la_code"]
+                header_year, lea = header_year_and_lea(element)
+                lineage["la_code"] = lea or lineage["la_code"]
             else:
                 _read_person(element, tables)
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
     lineage["collection_year"] = census_year_of(header_year, lineage["collection_year"])
     return ExtractRows(tables.frames(lineage))
-
-
-def _keys(rows: pd.DataFrame, date_columns: list[str]) -> pd.Series:
-    key = rows["la_code"].fillna("") + "|" + rows["PersonRef"].map(normalise_identifier)
-    for column in date_columns:
-        key = key + "|" + parse_dates(rows[column]).astype(str)
-    return key
-
-
-def _orphaned(table: str, parent: str, date_columns: list[str]):
-    """Rows whose parent record (e.g. the request of an assessment) is not among the loaded rows, because it
-    was rejected or is missing: kept out too, so every loaded module joins to its parent."""
-
-    def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
-        parents = tables.get(parent)
-        known = set(_keys(parents, date_columns)) if parents is not None else set()
-        return ~_keys(tables[table], date_columns).isin(known)
-
-    return breaks
 
 
 # Parents before children: a rejected person keeps out its requests, which keep out their modules in turn.
@@ -225,9 +175,7 @@ PARENTS = (
     ("placement_details", "active_plans", REQUEST_KEY),
     ("sen_needs", "active_plans", REQUEST_KEY),
 )
-CROSS_TABLE_RULES = tuple(
-    CrossTableRule(RULE_PARENT, table, "(parent)", _orphaned(table, parent, keys)) for table, parent, keys in PARENTS
-)
+CROSS_TABLE_RULES = tuple(parent_rule(table, parent, "PersonRef", keys) for table, parent, keys in PARENTS)
 
 
 def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> ContractResult:

@@ -8,9 +8,10 @@ are cleared as soon as they are read, so memory does not grow with the file.
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 from lxml import etree
 
-from sources.contracts import RULE_READABLE, Fault
+from sources.contracts import FIELD_LINES, RULE_READABLE, Fault, TableContract, text_frame
 
 PROLOG_BYTES = 65536
 RULE_SAFE_XML = "XML has no DOCTYPE or entity declarations"
@@ -67,3 +68,47 @@ def xml_file_fault(family: str, source: str, error: Exception) -> Fault:
     line = getattr(error, "lineno", None)
     where = f" near line {line}" if line else ""
     return Fault(family, "?", source, None, "(file)", RULE_READABLE, f"not well-formed XML{where} (truncated?)")
+
+
+def header_year_and_lea(header: etree._Element) -> tuple[str | None, str | None]:
+    """The collection `Year` and the `LEA` a return's header declares (either may be absent)."""
+    year = (header.findtext("CollectionDetails/Year") or "").strip() or None
+    lea = (header.findtext("Source/LEA") or "").strip() or None
+    return year, lea
+
+
+class ModuleRecords:
+    """The rows of each module table of a return as they are read, with the line of each row and of each
+    field's element, so faults can name the line of the value itself."""
+
+    def __init__(self, contracts: tuple[TableContract, ...]):
+        self.contracts = contracts
+        self.records = {contract.table: [] for contract in contracts}
+        self.lines = {contract.table: [] for contract in contracts}
+        self.field_lines = {contract.table: [] for contract in contracts}
+
+    def add(self, contract: TableContract, element: etree._Element, parent_values: dict) -> dict:
+        """A module whose record is an element with one child element per field."""
+        values, lines = leaf_record(element, contract.columns, parent_values)
+        self._append(contract, values, element.sourceline, lines)
+        return dict(zip(contract.columns, values))
+
+    def add_value(self, contract: TableContract, element: etree._Element, parent_values: dict) -> None:
+        """A module whose record is one element's text (a disability, a factor, a review date)."""
+        own = contract.columns[-1]
+        values = [parent_values.get(column) for column in contract.columns[:-1]] + [element.text]
+        self._append(contract, values, element.sourceline, {own: element.sourceline})
+
+    def _append(self, contract, values, line, field_lines) -> None:
+        self.records[contract.table].append(values)
+        self.lines[contract.table].append(line)
+        self.field_lines[contract.table].append(field_lines)
+
+    def frames(self, lineage: dict) -> dict[str, pd.DataFrame]:
+        frames = {}
+        for contract in self.contracts:
+            if self.records[contract.table]:
+                frame = text_frame(self.records[contract.table], contract.columns, lineage, self.lines[contract.table])
+                frame[FIELD_LINES] = self.field_lines[contract.table]
+                frames[contract.table] = frame
+        return frames

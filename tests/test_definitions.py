@@ -10,10 +10,10 @@ import dagster as dg
 
 from orchestration.definitions import build_definitions
 from orchestration.settings import PROJECT_ROOT
-from sources import cin, nccis, ssda903, workforce
+from sources import cin, nccis, sen2, ssda903, workforce
 
 EXPECTED_ASSETS = {
-    *(f"raw/{contract.raw_table}" for family in (cin, ssda903, nccis, workforce) for contract in family.CONTRACTS),
+    *(f"raw/{contract.raw_table}" for family in (cin, ssda903, sen2, nccis, workforce) for contract in family.CONTRACTS),
     "reference/code_lists",
     "reference/measure_catalogue_entries",
     "staging/stg_ssda903__headers",

@@ -2,7 +2,6 @@
 
 import dataclasses
 
-
 from sources.cin import check_extracts
 from sources.contracts import RULE_PARENT
 from tests.conftest import CHECK_SETTINGS, TEST_KEY

@@ -104,7 +104,7 @@ class Rates:
             uasc=0.006 * cla_share,
             assessments_45wd=targets.assessments_45wd_pct / 100,
             cp_repeat=targets.cp_repeat_pct / 100,
-            move_first_year=1.5 * churn,
+            move_first_year=1.2 * churn,
             move_later=0.26 * stability,
             eet_19_21=targets.care_leavers_19_21_eet_pct / 100,
             suitable_19_21=targets.care_leavers_19_21_suitable_accom_pct / 100,
@@ -190,6 +190,7 @@ class EhcpRequest:
     plan_start: date | None
     week20_exception: bool
     cease: date | None
+    cease_reason: str
     needs: list[str]
     school_urn: str
 
@@ -350,6 +351,7 @@ class Simulator:
                 request.outcome_date = known(request.outcome_date)
                 request.plan_start = known(request.plan_start)
                 request.cease = known(request.cease)
+                request.cease_reason = request.cease_reason if request.cease else ""
 
     # Children in need ---------------------------------------------------------------------------------------
 
@@ -423,9 +425,15 @@ class Simulator:
         return self._finish(child, episode)
 
     def _finish(self, child: Child, episode: CinEpisode) -> CinEpisode:
-        """Close at the 18th birthday at the latest."""
+        """Close at the 18th birthday at the latest, and end the plans by the closure."""
         if episode.closure is None or episode.closure > child.eighteenth:
             episode.closure, episode.closure_reason = child.eighteenth, "RC7"
+        closure = episode.closure
+        episode.cp_plans = [plan for plan in episode.cp_plans if plan.start < closure]
+        episode.cin_plans = [(start, min(end, closure)) for start, end in episode.cin_plans if start < closure]
+        for plan in episode.cp_plans:
+            plan.end = min(plan.end, closure)
+            plan.reviews = [day for day in plan.reviews if day < plan.end]
         return episode
 
     def _cp_length(self) -> timedelta:
@@ -455,8 +463,12 @@ class Simulator:
         if not firsts:
             return
         earlier_elsewhere = max(0.0, (self.rates.cp_repeat * total - (total - firsts)) / firsts)
+        # error diffusion rather than a coin per child: the share is right in any year, not only on average
+        owed = 0.0
         for plans in plans_by_child:
-            offset = 1 if plans and self.rng.random() < earlier_elsewhere else 0
+            owed += earlier_elsewhere if plans else 0.0
+            offset = 1 if plans and owed >= 1 else 0
+            owed -= offset
             for order, plan in enumerate(plans):
                 plan.previous_plans = order + offset
 
@@ -668,12 +680,14 @@ class Simulator:
         else:
             plan_start = None
         outcome_date = received + _days(rng, 30, 42)
-        cease = None
+        cease, cease_reason = None, ""
         if plan_start and rng.random() < 0.08:
-            cease = plan_start + _days(rng, 200, 2000)
+            cease, cease_reason = plan_start + _days(rng, 200, 2000), rng.choice(["2", "5", "7", "9"])
+        elif plan_start:
+            cease, cease_reason = add_years(child.birth, rng.randint(19, 25)), rng.choice(["1", "3", "4", "6"])
         needs = [_pick(rng, SEN_TYPES)]
         if rng.random() < 0.3:
             second = _pick(rng, SEN_TYPES)
             needs += [second] if second != needs[0] else []
-        child.ehcp = EhcpRequest(received, outcome_date, assessed, plan_start, exception, cease, needs,
+        child.ehcp = EhcpRequest(received, outcome_date, assessed, plan_start, exception, cease, cease_reason, needs,
                                  str(rng.randint(100000, 149999)))

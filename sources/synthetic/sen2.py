@@ -102,7 +102,7 @@ def _write_assessment(xml: XmlLines, request: EhcpRequest, census: date) -> None
         xml.leaf("OA", "0")
         xml.leaf("DP", "0")
         xml.leaf("CeaseDate", ceased)
-        xml.leaf("CeaseReason", "5" if ceased else "")
+        xml.leaf("CeaseReason", request.cease_reason if ceased else "")
         xml.open("PlanDetail")
         xml.leaf("URN", request.school_urn)
         xml.leaf("PlacementRank", "1")

@@ -42,20 +42,27 @@ def write_workforce(targets: Targets, first: date, last: date, folder: Path, see
     teams = max(len(TEAM_NAMES), round(permanent_fte / 18))
     team_names = [f"{TEAM_NAMES[index % len(TEAM_NAMES)]} {index // len(TEAM_NAMES) + 1}" for index in range(teams)]
     vacancy, agency = targets.sw_vacancy_pct / 100, targets.sw_agency_pct / 100
-    mean_tenure_years = 100 / targets.sw_turnover_pct
     established = first - timedelta(days=365)
     workers: list[dict] = []
     establishment: list[dict] = []
     case_holders: list[dict] = []
 
-    def staff(team: str, role: str, is_agency: bool, fte: float, tenure_years: float) -> None:
-        """A succession of workers in one post over the whole span."""
-        start = established - timedelta(days=rng.randint(0, 300 if is_agency else 3650))
+    posts = [
+        (team, role, rng.choice([1.0, 1.0, 1.0, 1.0, 0.8, 0.6]))
+        for team in team_names for role, share in ROLE_SHARES.items()
+        for _ in range(max(1, round(permanent_fte / teams * share)))
+    ]
+    for team in team_names:
+        for role in ROLE_SHARES:
+            funded = sum(fte for post_team, post_role, fte in posts if (post_team, post_role) == (team, role))
+            establishment.append({"Team": team, "OrgRole": role, "EffectiveFrom": dmy(established),
+                                  "FundedFTE": f"{funded / (1 - vacancy):.2f}"})
+
+    def staff(team: str, role: str, is_agency: bool, fte: float, first_change: date, tenure: timedelta) -> None:
+        """The succession of workers in one post: each leaves after `tenure` (give or take a month) and the
+        post is refilled the next day."""
+        start, end = established - timedelta(days=rng.randint(0, 200 if is_agency else 3650)), first_change
         while start <= last:
-            end = start + timedelta(days=int(rng.expovariate(1 / tenure_years) * 365) + 1)
-            if not is_agency and start < established:
-                # the post holder on day one: time already served does not change the time still to serve
-                end = established + timedelta(days=int(rng.expovariate(1 / tenure_years) * 365) + 1)
             ended = end <= last
             worker = {
                 "SWENo": f"SW{id_prefix}{len(workers) + 1:06d}", "Team": team, "OrgRole": role,
@@ -69,18 +76,19 @@ def write_workforce(targets: Targets, first: date, last: date, folder: Path, see
             if role == CASE_HOLDER:
                 case_holders.append({"worker": worker, "start": start, "end": end if ended else None, "fte": fte})
             start = end + timedelta(days=1)
+            end = start + tenure + timedelta(days=rng.randint(-30, 30))
 
-    for team in team_names:
-        for role, share in ROLE_SHARES.items():
-            posts = max(1, round(permanent_fte / teams * share))
-            post_fte = [rng.choice([1.0, 1.0, 1.0, 1.0, 0.8, 0.6]) for _ in range(posts)]
-            funded = sum(post_fte) / (1 - vacancy)
-            establishment.append({"Team": team, "OrgRole": role, "EffectiveFrom": dmy(established),
-                                  "FundedFTE": f"{funded:.2f}"})
-            for fte in post_fte:
-                staff(team, role, False, fte, mean_tenure_years)
-            for _ in range(round(sum(post_fte) * agency / (1 - agency))):
-                staff(team, role, True, 1.0, 0.8)
+    # Leaving dates are spread evenly over a tenure across posts, so turnover in any 12 months is on target
+    # rather than a small-number draw.
+    tenure = timedelta(days=round(365.25 * 100 / targets.sw_turnover_pct))
+    for index, (team, role, fte) in enumerate(posts):
+        staff(team, role, False, fte, established + tenure * (index + 0.5) / len(posts), tenure)
+    case_holding_posts = [post for post in posts if post[1] == CASE_HOLDER]
+    agency_posts = round(sum(fte for _, _, fte in posts) * agency / (1 - agency))
+    agency_tenure = timedelta(days=240)
+    for index in range(agency_posts):
+        team, role, _ = case_holding_posts[index % len(case_holding_posts)]
+        staff(team, role, True, 1.0, established + agency_tenure * (index + 0.5) / agency_posts, agency_tenure)
 
     caseloads = []
     for snapshot in month_ends(first, last):

@@ -166,6 +166,17 @@ def demo() -> int:
     return EXIT_PUBLISHED
 
 
+def generate(args: argparse.Namespace) -> int:
+    """Write synthetic extracts of every family (`sources/synthetic/generate.py`)."""
+    from sources.synthetic.generate import DEFAULT_REFERENCE
+    from sources.synthetic.generate import generate as generate_extracts
+
+    las = generate_extracts(args.out, args.scale, args.seed, la_code=args.la, defects=args.defects,
+                            reference=args.reference_date or DEFAULT_REFERENCE)
+    console.print(f"Generated {len(las)} LA(s) into {args.out}" + (" with defects" if args.defects else ""))
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csdw", description="Children's services data warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -175,6 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     refresh_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
     validate_parser = commands.add_parser("validate", help="check extracts against the contracts without loading")
     validate_parser.add_argument("landing", nargs="?", help="landing folder (default CSDW_LANDING_DIR)")
+    generate_parser = commands.add_parser("generate", help="synthetic extracts of every family in the real formats")
+    generate_parser.add_argument("--scale", choices=["small", "medium", "large", "region"], default="small")
+    generate_parser.add_argument("--seed", type=int, default=1, help="same seed, byte-identical files")
+    generate_parser.add_argument("--out", type=Path, required=True, help="output folder (the landing layout)")
+    generate_parser.add_argument("--la", help="old 3-digit LA code: its population and published rates")
+    generate_parser.add_argument("--defects", action="store_true", help="inject faults, list them in a manifest")
+    generate_parser.add_argument("--reference-date", type=date.fromisoformat, help="end of the data (YYYY-MM-DD)")
     measures_parser = commands.add_parser("measures", help="the published measures")
     measures_parser.add_argument("--period", type=date.fromisoformat, help="period end YYYY-MM-DD (default latest)")
     measures_parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
@@ -187,6 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse))
     if args.command == "validate":
         return validate(Settings.from_env(landing_dir=args.landing))
+    if args.command == "generate":
+        return generate(args)
     settings = Settings.from_env(warehouse_path=args.warehouse)
     if not settings.warehouse_path.exists():
         console.print(f"[red]No published warehouse at {settings.warehouse_path}[/]: run `csdw refresh` first.")

@@ -89,8 +89,9 @@ class Rates:
         cin_scale = targets.cin_per_10k / england_cin
         cp_share = (targets.cp_per_10k / targets.cin_per_10k) / (england_cp / england_cin)
         cla_share = (targets.cla_per_10k / targets.cin_per_10k) / (england_cla / england_cin)
-        stability = (100 - targets.cla_long_term_stability_pct) / 31.0
-        churn = targets.cla_3plus_placements_pct / 10.0
+        # a published 0 or 100 from a small LA is small-number noise, not a rate to reproduce
+        stability = max(5.0, 100 - targets.cla_long_term_stability_pct) / 31.0
+        churn = max(2.0, targets.cla_3plus_placements_pct) / 10.0
         return cls(
             referral_per_year=0.0358 * cin_scale,
             rereferral=min(0.6, 0.32 * targets.rereferral_pct / 22.6),

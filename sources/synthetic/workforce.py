@@ -41,7 +41,7 @@ def write_workforce(targets: Targets, first: date, last: date, folder: Path, see
     permanent_fte = targets.population / 10_000 * PERMANENT_FTE_PER_10K
     teams = max(len(TEAM_NAMES), round(permanent_fte / 18))
     team_names = [f"{TEAM_NAMES[index % len(TEAM_NAMES)]} {index // len(TEAM_NAMES) + 1}" for index in range(teams)]
-    vacancy, agency = targets.sw_vacancy_pct / 100, targets.sw_agency_pct / 100
+    vacancy, agency = min(60.0, targets.sw_vacancy_pct) / 100, min(60.0, targets.sw_agency_pct) / 100
     established = first - timedelta(days=365)
     workers: list[dict] = []
     establishment: list[dict] = []
@@ -80,7 +80,7 @@ def write_workforce(targets: Targets, first: date, last: date, folder: Path, see
 
     # Leaving dates are spread evenly over a tenure across posts, so turnover in any 12 months is on target
     # rather than a small-number draw.
-    tenure = timedelta(days=round(365.25 * 100 / targets.sw_turnover_pct))
+    tenure = timedelta(days=round(365.25 * 100 / max(2.0, targets.sw_turnover_pct)))
     for index, (team, role, fte) in enumerate(posts):
         staff(team, role, False, fte, established + tenure * (index + 0.5) / len(posts), tenure)
     case_holding_posts = [post for post in posts if post[1] == CASE_HOLDER]

@@ -80,22 +80,25 @@ def write_ccis(population: Population, first: date, last: date, folder: Path, se
             august = september - timedelta(days=1)
             # academic age 16-17: aged 16 or 17 on the 31 August before the academic year
             cohort = range(bisect_right(births, add_years(august, -18)), bisect_right(births, add_years(august, -16)))
-            by_year[september] = (cohort, [activities.draw(september) for _ in cohort])
-        cohort, spells = by_year[september]
+            by_year[september] = (cohort, [activities.draw(september) for _ in cohort],
+                                  [dmy(births[number]) for number in cohort])
+        cohort, spells, birth_texts = by_year[september]
+        snapshot_text = dmy(snapshot)
         path = folder / ccis_file_name(snapshot)
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            for number, person_spells in zip(cohort, spells):
+            for number, person_spells, birth_text in zip(cohort, spells, birth_texts):
                 start, activity = person_spells[0]
                 if len(person_spells) > 1 and person_spells[1][0] <= snapshot:
                     start, activity = person_spells[1]
-                writer.writerow(_row(population, number, births[number], snapshot, start, activity))
+                writer.writerow(_row(population, number, birth_text, snapshot, snapshot_text, start, activity))
         paths.append(path)
     return paths
 
 
-def _row(population: Population, number: int, birth: date, snapshot: date, start: date, activity: str) -> list:
+def _row(population: Population, number: int, birth_text: str, snapshot: date, snapshot_text: str, start: date,
+         activity: str) -> list:
     child: Child | None = population.known.get(number)
     send = "SEN_SUPPORT" if number in population.sen_support else "NONE"
     known_id, looked_after, care_leaver = "", "N", "N"
@@ -110,6 +113,6 @@ def _row(population: Population, number: int, birth: date, snapshot: date, start
             looked_after = "Y"
         if child.care_left is not None and child.care_left <= snapshot:
             care_leaver = "Y"
-    return [f"{population.id_prefix}{number:09d}", known_id, dmy(birth), population.la_code, dmy(snapshot),
+    return [f"{population.id_prefix}{number:09d}", known_id, birth_text, population.la_code, snapshot_text,
             activity, dmy(start), send, looked_after, care_leaver]
 

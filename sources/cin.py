@@ -30,6 +30,9 @@ FAMILY = "cin"
 
 CHILD = Field("LAchildID", mandatory=True, is_identifier=True)
 REFERRAL = Field("CINreferralDate", mandatory=True, is_date=True)
+# On module rows the child and episode keys are copies of their parents'; checked once, there.
+CHILD_KEY = Field("LAchildID", is_identifier=True, is_parent_key=True)
+REFERRAL_KEY = Field("CINreferralDate", is_date=True, is_parent_key=True)
 BOOLEAN = "xml_boolean"
 
 
@@ -49,14 +52,14 @@ CHILD_IDENTIFIERS = _table(
              lambda rows: rows["PersonBirthDate"].notna() | rows["ExpectedPersonBirthDate"].notna()),),
 )
 CHILD_CHARACTERISTICS = _table(
-    "child_characteristics", (CHILD, Field("Ethnicity", code_list="ethnicity")), ("LAchildID",)
+    "child_characteristics", (CHILD_KEY, Field("Ethnicity", code_list="ethnicity")), ("LAchildID",)
 )
 DISABILITIES = _table(
-    "disabilities", (CHILD, Field("Disability", mandatory=True, code_list="cin_disability")), ("LAchildID", "Disability")
+    "disabilities", (CHILD_KEY, Field("Disability", mandatory=True, code_list="cin_disability")), ("LAchildID", "Disability")
 )
 CIN_DETAILS = _table(
     "details",
-    (CHILD, REFERRAL, Field("ReferralSource", code_list="cin_referral_source"),
+    (CHILD_KEY, REFERRAL, Field("ReferralSource", code_list="cin_referral_source"),
      Field("PrimaryNeedCode", code_list="cin_primary_need"), Field("CINclosureDate", is_date=True),
      Field("ReasonForClosure", code_list="cin_reason_for_closure"), Field("DateOfInitialCPC", is_date=True),
      Field("ReferralNFA", code_list=BOOLEAN)),
@@ -67,9 +70,10 @@ CIN_DETAILS = _table(
              lambda rows: rows["CINclosureDate"].isna() == rows["ReasonForClosure"].isna())),
 )
 ASSESSMENT_START = Field("AssessmentActualStartDate", mandatory=True, is_date=True)
+ASSESSMENT_START_KEY = Field("AssessmentActualStartDate", is_date=True, is_parent_key=True)
 ASSESSMENTS = _table(
     "assessments",
-    (CHILD, REFERRAL, ASSESSMENT_START, Field("AssessmentInternalReviewDate", is_date=True),
+    (CHILD_KEY, REFERRAL_KEY, ASSESSMENT_START, Field("AssessmentInternalReviewDate", is_date=True),
      Field("AssessmentAuthorisationDate", is_date=True)),
     ("LAchildID", "CINreferralDate", "AssessmentActualStartDate"),
     (RowRule("AssessmentAuthorisationDate is on or after AssessmentActualStartDate", "AssessmentAuthorisationDate",
@@ -77,19 +81,19 @@ ASSESSMENTS = _table(
 )
 ASSESSMENT_FACTORS = _table(
     "assessment_factors",
-    (CHILD, REFERRAL, ASSESSMENT_START, Field("AssessmentFactors", mandatory=True, code_list="cin_assessment_factor")),
+    (CHILD_KEY, REFERRAL_KEY, ASSESSMENT_START_KEY, Field("AssessmentFactors", mandatory=True, code_list="cin_assessment_factor")),
     ("LAchildID", "CINreferralDate", "AssessmentActualStartDate", "AssessmentFactors"),
 )
 CIN_PLAN_DATES = _table(
     "plan_dates",
-    (CHILD, REFERRAL, Field("CINPlanStartDate", mandatory=True, is_date=True), Field("CINPlanEndDate", is_date=True)),
+    (CHILD_KEY, REFERRAL_KEY, Field("CINPlanStartDate", mandatory=True, is_date=True), Field("CINPlanEndDate", is_date=True)),
     ("LAchildID", "CINreferralDate", "CINPlanStartDate"),
     (RowRule("CINPlanEndDate is on or after CINPlanStartDate", "CINPlanEndDate",
              not_before("CINPlanStartDate", "CINPlanEndDate")),),
 )
 SECTION47 = _table(
     "section47",
-    (CHILD, REFERRAL, Field("S47ActualStartDate", mandatory=True, is_date=True),
+    (CHILD_KEY, REFERRAL_KEY, Field("S47ActualStartDate", mandatory=True, is_date=True),
      Field("InitialCPCtarget", is_date=True, may_be_future=True), Field("DateOfInitialCPC", is_date=True),
      Field("ICPCnotRequired", code_list=BOOLEAN)),
     ("LAchildID", "CINreferralDate", "S47ActualStartDate"),
@@ -97,9 +101,10 @@ SECTION47 = _table(
              not_before("S47ActualStartDate", "DateOfInitialCPC")),),
 )
 CPP_START = Field("CPPstartDate", mandatory=True, is_date=True)
+CPP_START_KEY = Field("CPPstartDate", is_date=True, is_parent_key=True)
 CHILD_PROTECTION_PLANS = _table(
     "child_protection_plans",
-    (CHILD, REFERRAL, CPP_START, Field("CPPendDate", is_date=True),
+    (CHILD_KEY, REFERRAL_KEY, CPP_START, Field("CPPendDate", is_date=True),
      Field("InitialCategoryOfAbuse", code_list="cin_category_of_abuse"),
      Field("LatestCategoryOfAbuse", code_list="cin_category_of_abuse"), Field("NumberOfPreviousCPP")),
     ("LAchildID", "CINreferralDate", "CPPstartDate"),
@@ -107,12 +112,12 @@ CHILD_PROTECTION_PLANS = _table(
 )
 CPP_REVIEWS = _table(
     "cpp_reviews",
-    (CHILD, REFERRAL, CPP_START, Field("CPPreviewDate", mandatory=True, is_date=True)),
+    (CHILD_KEY, REFERRAL_KEY, CPP_START_KEY, Field("CPPreviewDate", mandatory=True, is_date=True)),
     ("LAchildID", "CINreferralDate", "CPPstartDate", "CPPreviewDate"),
 )
 PRE_PROCEEDINGS = _table(
     "pre_proceedings",
-    (CHILD, REFERRAL, Field("PPStartDate", mandatory=True, is_date=True), Field("LBPSentDate", is_date=True),
+    (CHILD_KEY, REFERRAL_KEY, Field("PPStartDate", mandatory=True, is_date=True), Field("LBPSentDate", is_date=True),
      Field("FGDMMeetingOffer"), Field("FGDMMeetingFac"), Field("InitialPPMeetingDate", is_date=True),
      Field("ReviewMeetingsCount"), Field("StepDecisionDate", is_date=True), Field("PPOutcome"),
      Field("CourtAppDate", is_date=True), Field("LetterInitCPDate", is_date=True)),
@@ -211,6 +216,9 @@ def _referral_long_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
 
 EPISODE_KEY = ["CINreferralDate"]
 PARENTS = (
+    ("child_characteristics", "child_identifiers", []),
+    ("disabilities", "child_identifiers", []),
+    ("details", "child_identifiers", []),
     ("assessments", "details", EPISODE_KEY),
     ("plan_dates", "details", EPISODE_KEY),
     ("section47", "details", EPISODE_KEY),

@@ -65,6 +65,8 @@ class Field:
     is_identifier: bool = False
     is_postcode: bool = False
     is_dropped: bool = False
+    # A parent's key copied onto a module row: checked once, on the parent, whose rejection keeps the row out.
+    is_parent_key: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,6 @@ class TableContract:
     family: str
     table: str
     fields: tuple[Field, ...]
-    signature: frozenset[str] = frozenset()
     row_rules: tuple[RowRule, ...] = ()
     unique: tuple[str, ...] = ()
 
@@ -133,7 +134,11 @@ class TableContract:
         """The pandera schema for one collection year's rows; uniqueness holds within an LA and year."""
         return pa.DataFrameSchema(
             {
-                f.name: pa.Column(str, nullable=not f.mandatory, checks=_field_checks(f, collection_year, extract_date))
+                f.name: pa.Column(
+                    str,
+                    nullable=f.is_parent_key or not f.mandatory,
+                    checks=[] if f.is_parent_key else _field_checks(f, collection_year, extract_date),
+                )
                 for f in self.fields
             },
             checks=[pa.Check(rule.holds, error=rule.rule) for rule in self.row_rules],

@@ -29,9 +29,15 @@ def column_name(name: str) -> str:
 
 
 def recognise(header: list[str], contracts: tuple[TableContract, ...]) -> TableContract | None:
-    """The table whose signature columns the header holds (compared without case)."""
+    """The table whose columns the header holds best (compared without case), provided it holds at least
+    half of them: a file missing a column is still recognised, and then reported for the missing column."""
     present = {name.upper() for name in header}
-    return next((c for c in contracts if {column.upper() for column in c.signature} <= present), None)
+
+    def share(contract: TableContract) -> float:
+        return len(present & {column.upper() for column in contract.columns}) / len(contract.columns)
+
+    best = max(contracts, key=share)
+    return best if share(best) >= 0.5 else None
 
 
 def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...]) -> ExtractRows:

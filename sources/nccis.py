@@ -17,7 +17,6 @@ ACTIVITY = TableContract(
      Field("ACTIVITY", mandatory=True, code_list="nccis_activity"), Field("ACTIVITY_START", is_date=True),
      Field("SEND", code_list="nccis_send"), Field("LAC", code_list="yes_no_flag"),
      Field("CARE_LEAVER", code_list="yes_no_flag")),
-    signature=frozenset({"YPID", "SNAPSHOT_DATE", "ACTIVITY"}),
     row_rules=(RowRule("ACTIVITY_START is on or before SNAPSHOT_DATE", "ACTIVITY_START", not_before("ACTIVITY_START", "SNAPSHOT_DATE")),),
     unique=("YPID", "SNAPSHOT_DATE"),
 )

@@ -41,7 +41,6 @@ HEADER = TableContract(
     FAMILY, "header",
     (CHILD, Field("SEX", mandatory=True, code_list="ssda903_sex"), DOB, Field("ETHNIC", mandatory=True, code_list="ethnicity"),
      Field("UPN", is_identifier=True), _flag("MOTHER"), Field("MC_DOB", is_date=True)),
-    signature=frozenset({"CHILD", "ETHNIC"}),
     unique=("CHILD",),
 )
 
@@ -56,7 +55,6 @@ EPISODES = TableContract(
      Field("DEC", is_date=True), Field("REC", code_list="ssda903_reason_episode_ceased"),
      Field("REASON_PLACE_CHANGE", code_list="ssda903_reason_place_change"),
      Field("HOME_POST", is_postcode=True), Field("PL_POST", is_postcode=True), Field("URN")),
-    signature=frozenset({"DECOM", "RNE"}),
     row_rules=(
         RowRule("DEC is on or after DECOM", "DEC", not_before("DECOM", "DEC")),
         RowRule("REC is given when DEC is given, and only then", "REC", _reason_given_with_end),
@@ -67,14 +65,12 @@ EPISODES = TableContract(
 REVIEWS = TableContract(
     FAMILY, "reviews",
     (CHILD, DOB, Field("REVIEW", mandatory=True, is_date=True), Field("REVIEW_CODE", code_list="ssda903_review_code")),
-    signature=frozenset({"REVIEW", "REVIEW_CODE"}),
     unique=("CHILD", "REVIEW"),
 )
 
 UASC = TableContract(
     FAMILY, "uasc",
     (CHILD, Field("SEX", code_list="ssda903_sex"), DOB, Field("DUC", is_date=True)),
-    signature=frozenset({"DUC"}),
     unique=("CHILD",),
 )
 
@@ -83,7 +79,6 @@ OC2 = TableContract(
     (CHILD, DOB, Field("SDQ_SCORE"), Field("SDQ_REASON", code_list="ssda903_sdq_reason"),
      *(_flag(name) for name in ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
                                 "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"))),
-    signature=frozenset({"SDQ_SCORE"}),
     unique=("CHILD",),
 )
 
@@ -91,7 +86,6 @@ OC3 = TableContract(
     FAMILY, "oc3",
     (CHILD, DOB, Field("IN_TOUCH", code_list="ssda903_oc3_in_touch"),
      Field("ACTIV", code_list="ssda903_oc3_activity"), Field("ACCOM", code_list="ssda903_oc3_accommodation")),
-    signature=frozenset({"IN_TOUCH"}),
     unique=("CHILD",),
 )
 
@@ -100,7 +94,6 @@ AD1 = TableContract(
     (CHILD, DOB, Field("DATE_INT", is_date=True), Field("DATE_MATCH", is_date=True), _flag("FOSTER_CARE"),
      Field("NB_ADOPTR"), Field("SEX_ADOPTR", code_list="ssda903_sex_adopter"),
      Field("LS_ADOPTR", code_list="ssda903_ls_adopter")),
-    signature=frozenset({"DATE_INT"}),
     unique=("CHILD",),
 )
 
@@ -108,7 +101,6 @@ PLACED_FOR_ADOPTION = TableContract(
     FAMILY, "placed_for_adoption",
     (CHILD, DOB, Field("DATE_PLACED", mandatory=True, is_date=True), Field("DATE_PLACED_CEASED", is_date=True),
      Field("REASON_PLACED_CEASED", code_list="ssda903_reason_placed_ceased")),
-    signature=frozenset({"DATE_PLACED"}),
     row_rules=(RowRule("DATE_PLACED_CEASED is on or after DATE_PLACED", "DATE_PLACED_CEASED",
                        not_before("DATE_PLACED", "DATE_PLACED_CEASED")),),
     unique=("CHILD", "DATE_PLACED"),
@@ -118,7 +110,6 @@ PLACED_FOR_ADOPTION = TableContract(
 PREV_PERM = TableContract(
     FAMILY, "prev_perm",
     (CHILD, DOB, Field("PREV_PERM", code_list="ssda903_prev_perm"), Field("LA_PERM"), Field("DATE_PERM")),
-    signature=frozenset({"PREV_PERM"}),
     unique=("CHILD",),
 )
 
@@ -126,7 +117,6 @@ MISSING = TableContract(
     FAMILY, "missing",
     (CHILD, DOB, Field("MISSING", mandatory=True, code_list="ssda903_missing"),
      Field("MIS_START", mandatory=True, is_date=True), Field("MIS_END", is_date=True)),
-    signature=frozenset({"MIS_START"}),
     row_rules=(RowRule("MIS_END is on or after MIS_START", "MIS_END", not_before("MIS_START", "MIS_END")),),
     unique=("CHILD", "MIS_START"),
 )
@@ -135,7 +125,6 @@ SW_EPISODES = TableContract(
     FAMILY, "sw_episodes",
     (CHILD, DOB, Field("SW_ID", mandatory=True, is_identifier=True), Field("SW_DECOM", mandatory=True, is_date=True),
      Field("SW_DEC", is_date=True), Field("SW_REASON", code_list="ssda903_sw_reason")),
-    signature=frozenset({"SW_ID"}),
     row_rules=(RowRule("SW_DEC is on or after SW_DECOM", "SW_DEC", not_before("SW_DECOM", "SW_DEC")),),
     unique=("CHILD", "SW_DECOM"),
 )

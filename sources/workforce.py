@@ -30,7 +30,6 @@ WORKERS = TableContract(
      Field("FTE", mandatory=True, is_number=True), Field("RoleStartDate", mandatory=True, is_date=True),
      Field("RoleEndDate", is_date=True), Field("ReasonLeave", code_list="csww_reason_leave"),
      Field("StartOrigin", code_list="csww_start_origin"), Field("LeaverDestination", code_list="csww_leaver_destination")),
-    signature=frozenset({"SWENo", "OrgRole", "AgencyWorker"}),
     row_rules=(
         RowRule("FTE is more than 0 and at most 1", "FTE", _in_range("FTE", 0, 1, low_inclusive=False)),
         RowRule("RoleEndDate is on or after RoleStartDate", "RoleEndDate", not_before("RoleStartDate", "RoleEndDate")),
@@ -41,7 +40,6 @@ WORKERS = TableContract(
 ESTABLISHMENT = TableContract(
     FAMILY, "establishment",
     (TEAM, ORG_ROLE, Field("EffectiveFrom", mandatory=True, is_date=True), Field("FundedFTE", mandatory=True, is_number=True)),
-    signature=frozenset({"FundedFTE"}),
     row_rules=(RowRule("FundedFTE is not negative", "FundedFTE", _in_range("FundedFTE", 0, float("inf"), low_inclusive=True)),),
     unique=("Team", "OrgRole", "EffectiveFrom"),
 )
@@ -49,7 +47,6 @@ ESTABLISHMENT = TableContract(
 CASELOADS = TableContract(
     FAMILY, "caseloads",
     (SWENO, Field("SnapshotDate", mandatory=True, is_date=True), Field("Cases", mandatory=True, is_number=True)),
-    signature=frozenset({"SWENo", "SnapshotDate", "Cases"}),
     row_rules=(RowRule("Cases is not negative", "Cases", _in_range("Cases", 0, float("inf"), low_inclusive=True)),),
     unique=("SWENo", "SnapshotDate"),
 )

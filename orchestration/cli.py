@@ -3,6 +3,7 @@
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -13,14 +14,13 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.settings import Settings
+from orchestration.settings import DEFAULT_LANDING_DIR, Settings
 
 EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
 GATE_ERRORS = {"ContractViolation", "DagsterAssetCheckFailedError"}
 DEMO_KEY = "demo-only-not-secret"
 DEMO_LA_CODE = "838"
 DEMO_REFERENCE_DATE = date(2025, 3, 31)
-DEMO_CHILDREN = 400
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -140,19 +140,26 @@ def print_measures(rows: list[dict], output_format: str) -> None:
 
 def demo() -> int:
     """Generate a synthetic LA into the landing folder, refresh, and print the headline measures."""
-    from sources.synthetic.ssda903 import generate_ssda903
+    from sources.synthetic.generate import FAMILIES
+    from sources.synthetic.generate import generate as generate_extracts
 
     if not os.environ.get("CSDW_PSEUDONYM_KEY"):
         os.environ["CSDW_PSEUDONYM_KEY"] = DEMO_KEY
         console.print("Using the demo pseudonymisation key (set CSDW_PSEUDONYM_KEY for real extracts).")
+    # Without an LA of the user's, the synthetic LA has England's rates at the default LA's size.
+    chosen_la = os.environ.get("CSDW_LA_CODE")
     os.environ.setdefault("CSDW_LA_CODE", DEMO_LA_CODE)
     os.environ.setdefault("CSDW_REFERENCE_DATE", DEMO_REFERENCE_DATE.isoformat())
     settings = Settings.from_env()
-    extract = generate_ssda903(settings.landing_dir, children=DEMO_CHILDREN, reference=settings.reference_date)
-    console.print(
-        f"Generated a synthetic SSDA903 extract: {extract.children} children, {extract.episodes} episodes "
-        f"in {extract.episodes_csv.parent}"
-    )
+    landing = settings.landing_dir
+    if landing == DEFAULT_LANDING_DIR:
+        for family in FAMILIES:
+            shutil.rmtree(landing / family, ignore_errors=True)
+    elif landing.exists() and any(landing.iterdir()):
+        console.print(f"[red]{landing} is not empty[/]: the demo writes a synthetic LA into an empty landing folder.")
+        return EXIT_ERROR
+    console.print(f"Generating a small synthetic LA (every extract family) into {landing} ...")
+    generate_extracts(landing, "small", seed=1, la_code=chosen_la, reference=settings.reference_date)
     exit_code = refresh(settings)
     if exit_code != EXIT_PUBLISHED:
         return exit_code

@@ -53,11 +53,12 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
                 return ExtractRows(faults=[Fault(family, "?", source, None, "(header row)", RULE_KNOWN_TABLE,
                                                  "the header row matches no table of this family")])
             by_upper = {name.upper(): position for position, name in enumerate(header)}
-            missing = [column for column in contract.columns if column.upper() not in by_upper]
+            # Fields dropped at ingest (names, addresses) need not be exported at all.
+            missing = [f.name for f in contract.fields if not f.is_dropped and f.name.upper() not in by_upper]
             if missing:
                 return ExtractRows(faults=[Fault(family, contract.table, source, None, ", ".join(missing), RULE_COLUMNS,
                                                  f"the header row lacks {', '.join(missing)}, so the file was not loaded")])
-            positions = [by_upper[column.upper()] for column in contract.columns]
+            positions = [by_upper.get(column.upper()) for column in contract.columns]
             records, line_numbers, truncated = [], [], False
             for row in reader:
                 if not any(cell.strip() for cell in row):
@@ -65,7 +66,7 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
                 if len(row) < len(header):
                     truncated = True
                     row = row + [""] * (len(header) - len(row))
-                records.append([row[position] for position in positions])
+                records.append(["" if position is None else row[position] for position in positions])
                 line_numbers.append(reader.line_num)
     except (OSError, UnicodeError, csv.Error) as error:
         return ExtractRows(faults=[Fault(family, "?", source, None, "(file)", RULE_READABLE, type(error).__name__)])

@@ -11,6 +11,7 @@ FORMATS.md does not give (RequestSource, RequestOutcome, Exported, AssessmentOut
 TransferLA, ReviewOutcome, RES, WBP) are loaded as text, unchecked, until their lists are in the code lists seed.
 """
 
+import re
 from pathlib import Path
 
 from lxml import etree
@@ -26,6 +27,7 @@ from sources.contracts import (
     not_before,
     parent_rule,
 )
+from sources.csv_tables import read_csv_file
 from sources.xml_extracts import ModuleRecords, UnsafeXml, header_year_and_lea, iter_elements, text_of, xml_file_fault
 
 FAMILY = "sen2"
@@ -33,7 +35,12 @@ FAMILY = "sen2"
 PERSON_REF = Field("PersonRef", mandatory=True, is_identifier=True)
 RECEIVED = Field("ReceivedDate", mandatory=True, is_date=True)
 PLAN_START = Field("StartDate", mandatory=True, is_date=True)
+# On module rows the person, request and plan keys are copies of their parents'; checked once, there.
+PERSON_KEY = Field("PersonRef", is_identifier=True, is_parent_key=True)
+RECEIVED_KEY = Field("ReceivedDate", is_date=True, is_parent_key=True)
+PLAN_START_KEY = Field("StartDate", is_date=True, is_parent_key=True)
 BOOLEAN = "xml_boolean"
+CENSUS_YEAR = re.compile(r"(?<!\d)(20\d\d)(?!\d)")
 
 
 def _flags(*names: str) -> tuple[Field, ...]:
@@ -54,7 +61,7 @@ PERSON = _table(
 )
 REQUESTS = _table(
     "requests",
-    (PERSON_REF, RECEIVED, Field("RequestSource"), *_flags("RYA"), Field("RequestOutcomeDate", is_date=True),
+    (PERSON_KEY, RECEIVED, Field("RequestSource"), *_flags("RYA"), Field("RequestOutcomeDate", is_date=True),
      Field("RequestOutcome"), *_flags("RequestMediation", "RequestTribunal"), Field("Exported")),
     ("PersonRef", "ReceivedDate"),
     (RowRule("RequestOutcomeDate is on or after ReceivedDate", "RequestOutcomeDate",
@@ -62,7 +69,7 @@ REQUESTS = _table(
 )
 ASSESSMENTS = _table(
     "assessments",
-    (PERSON_REF, RECEIVED, Field("AssessmentOutcome"), Field("AssessmentOutcomeDate", is_date=True),
+    (PERSON_KEY, RECEIVED_KEY, Field("AssessmentOutcome"), Field("AssessmentOutcomeDate", is_date=True),
      *_flags("AssessmentMediation", "AssessmentTribunal", "OtherMediation", "OtherTribunal", "Week20")),
     ("PersonRef", "ReceivedDate"),
     (RowRule("AssessmentOutcomeDate is on or after ReceivedDate", "AssessmentOutcomeDate",
@@ -70,7 +77,7 @@ ASSESSMENTS = _table(
 )
 NAMED_PLANS = _table(
     "named_plans",
-    (PERSON_REF, RECEIVED, PLAN_START, Field("PlanRes"), Field("PlanWBP"), *_flags("PB", "OA"), Field("DP"),
+    (PERSON_KEY, RECEIVED_KEY, PLAN_START, Field("PlanRes"), Field("PlanWBP"), *_flags("PB", "OA"), Field("DP"),
      Field("CeaseDate", is_date=True), Field("CeaseReason", code_list="sen2_cease_reason")),
     ("PersonRef", "ReceivedDate", "StartDate"),
     (RowRule("CeaseDate is on or after StartDate", "CeaseDate", not_before("StartDate", "CeaseDate")),
@@ -81,21 +88,21 @@ NAMED_PLANS = _table(
 SETTING = ("URN", "UKPRN", "SENsetting")
 PLAN_DETAILS = _table(
     "plan_details",
-    (PERSON_REF, RECEIVED, PLAN_START, Field("URN"), Field("UKPRN"), Field("SENsetting", code_list="sen2_sen_setting"),
+    (PERSON_KEY, RECEIVED_KEY, PLAN_START_KEY, Field("URN"), Field("UKPRN"), Field("SENsetting", code_list="sen2_sen_setting"),
      Field("SENsettingOther"), Field("PlacementRank", is_number=True),
      *_flags("SENunitIndicator", "ResourcedProvisionIndicator")),
     ("PersonRef", "ReceivedDate", "StartDate", *SETTING),
 )
 ACTIVE_PLANS = _table(
     "active_plans",
-    (PERSON_REF, RECEIVED, Field("TransferLA"), Field("ReviewMeeting", is_date=True), Field("ReviewOutcome"),
+    (PERSON_KEY, RECEIVED_KEY, Field("TransferLA"), Field("ReviewMeeting", is_date=True), Field("ReviewOutcome"),
      Field("ReviewDraft", is_date=True), Field("PhaseTransferDueDate", is_date=True, may_be_future=True),
      Field("PhaseTransferFinalDate", is_date=True), Field("LastReview", is_date=True)),
     ("PersonRef", "ReceivedDate"),
 )
 PLACEMENT_DETAILS = _table(
     "placement_details",
-    (PERSON_REF, RECEIVED, Field("URN"), Field("UKPRN"), Field("SENsetting", code_list="sen2_sen_setting"),
+    (PERSON_KEY, RECEIVED_KEY, Field("URN"), Field("UKPRN"), Field("SENsetting", code_list="sen2_sen_setting"),
      Field("PlacementRank", is_number=True), Field("EntryDate", is_date=True), Field("LeavingDate", is_date=True),
      *_flags("SENunitIndicator", "ResourcedProvisionIndicator"), Field("RES"), Field("WBP")),
     ("PersonRef", "ReceivedDate", *SETTING, "EntryDate"),
@@ -103,7 +110,7 @@ PLACEMENT_DETAILS = _table(
 )
 SEN_NEEDS = _table(
     "sen_needs",
-    (PERSON_REF, RECEIVED, Field("SENtype", mandatory=True, code_list="sen2_sen_type"),
+    (PERSON_KEY, RECEIVED_KEY, Field("SENtype", mandatory=True, code_list="sen2_sen_type"),
      Field("SENtypeRank", is_number=True)),
     ("PersonRef", "ReceivedDate", "SENtype"),
 )
@@ -178,8 +185,20 @@ PARENTS = (
 CROSS_TABLE_RULES = tuple(parent_rule(table, parent, "PersonRef", keys) for table, parent, keys in PARENTS)
 
 
+def read_sen2_csv_file(path: Path, lineage: dict) -> ExtractRows:
+    """One SEN2 module exported as CSV: the columns of its flattened table, the person as `PersonRef`."""
+    census_year = CENSUS_YEAR.search(path.name)
+    lineage = {**lineage, "collection_year": census_year.group(1) if census_year else None}
+    return read_csv_file(path, lineage, CONTRACTS)
+
+
+def read_file(path: Path, lineage: dict) -> ExtractRows:
+    return read_sen2_csv_file(path, lineage) if path.suffix.lower() == ".csv" else read_sen2_file(path, lineage)
+
+
 def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> ContractResult:
-    """The SEN2 files in `<landing>/sen2/`, flattened and checked against their contracts."""
+    """The SEN2 files in `<landing>/sen2/` (the XML return, or its modules as CSV), checked against their
+    contracts."""
     return check_family(
-        FAMILY, landing_dir / FAMILY, CONTRACTS, read_sen2_file, (".xml",), key, settings, CROSS_TABLE_RULES
+        FAMILY, landing_dir / FAMILY, CONTRACTS, read_file, (".xml", ".csv"), key, settings, CROSS_TABLE_RULES
     )

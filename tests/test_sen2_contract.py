@@ -6,7 +6,7 @@ import pytest
 
 from sources.contracts import RULE_PARENT
 from sources.sen2 import check_extracts
-from tests.conftest import CHECK_SETTINGS, TEST_KEY
+from tests.conftest import CHECK_SETTINGS, TEST_KEY, write_table
 
 KEY = TEST_KEY.encode()
 TOLERANT = dataclasses.replace(CHECK_SETTINGS, max_rejected_percent=100.0)
@@ -174,3 +174,22 @@ def test_the_latest_census_wins_across_files(settings):
     [latest] = result.tables["person"].itertuples()
     assert (latest.Ethnicity, latest.collection_year) == ("WIRI", "2025")
     assert len(result.tables["sen_needs"]) == 2
+
+
+def test_the_modules_exported_as_csv_load_like_the_xml(settings):
+    folder = settings.landing_dir / "sen2"
+    write_table(folder / "sen2_2025_person.csv", ["PersonRef", "PersonBirthDate", "Sex", "Ethnicity", "PostCode", "UPN",
+                                                  "UniqueLearnerNumber", "UPNunknown"],
+                [{"PersonRef": "A123456789012", "PersonBirthDate": "01/02/2014", "Sex": "M", "Ethnicity": "WBRI",
+                  "PostCode": "ZZ99 3AB", "UPN": "A123456789012", "UniqueLearnerNumber": "", "UPNunknown": ""}])
+    write_table(folder / "sen2_2025_requests.csv", ["PersonRef", "ReceivedDate", "RequestSource", "RYA", "RequestOutcomeDate",
+                                                    "RequestOutcome", "RequestMediation", "RequestTribunal", "Exported"],
+                [{"PersonRef": "A123456789012", "ReceivedDate": "2024-03-01", "RequestOutcomeDate": "2024-04-01"}])
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert result.faults == []
+    assert len(result.tables["person"]) == len(result.tables["requests"]) == 1
+    assert result.tables["person"].iloc[0].PostCode == "ZZ99 3"
+    assert result.tables["person"].iloc[0].collection_year == "2025"
+    assert result.tables["person"].iloc[0].PersonRef == result.tables["requests"].iloc[0].PersonRef != "A123456789012"

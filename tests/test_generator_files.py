@@ -225,3 +225,18 @@ def test_cli_generate_writes_the_extracts(tmp_path):
     assert not (tmp_path / "cin" / "cin_census_2024-25.xml").exists()
     assert (tmp_path / "ssda903" / "ssda903_2023-24_episodes.csv").exists()
     assert not (tmp_path / "defects_manifest.csv").exists()
+
+
+def test_la_targets_use_the_las_own_figures_and_fall_back_to_england():
+    from sources.synthetic.targets import la_plan, targets_for
+
+    england_rates = targets_for("838", own_rates=False)
+    dorset = targets_for("838", own_rates=True)
+    assert dorset.population == england_rates.population == 67149
+    assert dorset.cla_per_10k == 65.1 and england_rates.cla_per_10k == 67.1
+    assert dorset.assessments_45wd_pct == england_rates.assessments_45wd_pct == 86.0  # not published by LA
+    assert [targets.la_code for targets in la_plan("medium", None)] == ["838"]
+    assert la_plan("medium", None)[0].cla_per_10k == 67.1
+    assert la_plan("large", "838")[0].population == 350_000 and la_plan("large", "838")[0].cla_per_10k == 65.1
+    region = la_plan("region", None)
+    assert len(region) >= 20 and len({targets.la_code for targets in region}) == len(region)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sources.synthetic.calendar import WorkingDays, add_years, age_on
-from sources.synthetic.targets import Targets
+from sources.synthetic.targets import Targets, england_targets
 
 DAY = timedelta(days=1)
 
@@ -85,10 +85,11 @@ class Rates:
 
     @classmethod
     def for_targets(cls, targets: Targets) -> "Rates":
-        england_cin, england_cp, england_cla = 330.3, 40.6, 67.1
-        cin_scale = targets.cin_per_10k / england_cin
-        cp_share = (targets.cp_per_10k / targets.cin_per_10k) / (england_cp / england_cin)
-        cla_share = (targets.cla_per_10k / targets.cin_per_10k) / (england_cla / england_cin)
+        """The constants reproduce England; an LA's stocks scale them by its rates relative to England's."""
+        england = england_targets()
+        cin_scale = targets.cin_per_10k / england.cin_per_10k
+        cp_share = (targets.cp_per_10k / targets.cin_per_10k) / (england.cp_per_10k / england.cin_per_10k)
+        cla_share = (targets.cla_per_10k / targets.cin_per_10k) / (england.cla_per_10k / england.cin_per_10k)
         # a published 0 or 100 from a small LA is small-number noise, not a rate to reproduce
         stability = max(5.0, 100 - targets.cla_long_term_stability_pct) / 31.0
         churn = max(2.0, targets.cla_3plus_placements_pct) / 10.0

@@ -74,6 +74,13 @@ def targets_for(la_code: str, own_rates: bool) -> Targets:
     return Targets(la_code=la_code, population=int(local["population_0_17"]), **rates)
 
 
+def england_targets() -> Targets:
+    """England's population and rates: the reference the simulation's constants are tuned to."""
+    row = _read_rows()[ENGLAND]
+    return Targets(la_code=ENGLAND, population=int(row["population_0_17"]),
+                   **{column: float(row[column]) for column in TARGET_COLUMNS})
+
+
 def region_la_codes(region: str = REGION) -> list[str]:
     """The LAs of one DfE region, by old LA code."""
     return sorted(code for code, row in _read_rows().items() if row["region_name"] == region)

@@ -93,9 +93,11 @@ class Rates:
         # a published 0 or 100 from a small LA is small-number noise, not a rate to reproduce
         stability = max(5.0, 100 - targets.cla_long_term_stability_pct) / 31.0
         churn = max(2.0, targets.cla_3plus_placements_pct) / 10.0
+        rereferral = min(0.6, 0.32 * targets.rereferral_pct / england.rereferral_pct)
         return cls(
-            referral_per_year=0.0358 * cin_scale,
-            rereferral=min(0.6, 0.32 * targets.rereferral_pct / 22.6),
+            # re-referrals add to the referrals a first-referral rate brings: (1 - q) keeps the total on scale
+            referral_per_year=0.0358 * cin_scale * (1 - rereferral) / (1 - 0.32),
+            rereferral=rereferral,
             nfa=0.065,
             not_in_need=0.33,
             s47=0.36,
@@ -103,7 +105,7 @@ class Rates:
             cp_plan=min(0.97, 0.93 * min(cp_share, 1.8) ** 0.5),
             care_from_cp=0.17 * cla_share,
             care_direct=0.046 * cla_share,
-            uasc=0.006 * cla_share,
+            uasc=0.006 * targets.cla_per_10k / england.cla_per_10k,
             assessments_45wd=targets.assessments_45wd_pct / 100,
             cp_repeat=targets.cp_repeat_pct / 100,
             move_first_year=1.2 * churn,

@@ -79,31 +79,31 @@ def build_targets(benchmarks: Path) -> list[dict]:
     neet = _latest_rows(dfe / "nccis_neet_not_known_la_dashboard.csv", Age="16-17")
     workforce = _latest_rows(dfe / "csww_indicators_2017_to_2025.csv")
 
+    published = {  # target column: (the file's rows by LA, its column)
+        "rereferral_pct": (referrals, "rereferral_percent"),
+        "cp_repeat_pct": (cp_repeat, "CPP_subsequent_percent"),
+        "cla_3plus_placements_pct": (three_plus, "children_percent"),
+        "cla_long_term_stability_pct": (long_term, "children_percent"),
+        "care_leavers_19_21_eet_pct": (eet, "care_leaver_percent"),
+        "care_leavers_19_21_suitable_accom_pct": (accommodation, "care_leaver_percent"),
+        "neet_nk_16_17_pct": (neet, "NEET_not_known_percent"),
+        "sw_vacancy_pct": (workforce, "vacancy_rate_fte"),
+        "sw_agency_pct": (workforce, "agency_rate_fte"),
+        "sw_turnover_pct": (workforce, "turnover_rate_fte"),
+        "sw_caseload": (workforce, "caseload_fte"),
+    }
     targets = []
     for code, pop_row in sorted(population.items(), key=lambda item: (item[0] != ENGLAND, item[0])):
         people = _number(pop_row["population_estimate"])
         row = {"la_code": code, "la_name": pop_row["la_name"] or "England",
-               "region_name": pop_row["region_name"], "population_0_17": int(people) if people else None}
-
-        def get(table: dict[str, dict], column: str) -> float | None:
-            return _number(table[code][column]) if code in table else None
-
-        row["cin_per_10k"] = _per_10k(cin.get(code, {}).get("At31_episodes"), people)
-        row["cp_per_10k"] = _per_10k(cp_at31.get(code, {}).get("CPP_At31"), people)
-        row["cla_per_10k"] = _per_10k(cla.get(code, {}).get("children_count"), people)
-        row["rereferral_pct"] = get(referrals, "rereferral_percent")
-        row["assessments_45wd_pct"] = ENGLAND_ASSESSMENTS_45WD_PCT if code == ENGLAND else None
-        row["cp_repeat_pct"] = get(cp_repeat, "CPP_subsequent_percent")
-        row["cla_3plus_placements_pct"] = get(three_plus, "children_percent")
-        row["cla_long_term_stability_pct"] = get(long_term, "children_percent")
-        row["care_leavers_19_21_eet_pct"] = get(eet, "care_leaver_percent")
-        row["care_leavers_19_21_suitable_accom_pct"] = get(accommodation, "care_leaver_percent")
-        row["ehcp_20wk_pct"] = ENGLAND_EHCP_20WK_PCT if code == ENGLAND else None
-        row["neet_nk_16_17_pct"] = get(neet, "NEET_not_known_percent")
-        row["sw_vacancy_pct"] = get(workforce, "vacancy_rate_fte")
-        row["sw_agency_pct"] = get(workforce, "agency_rate_fte")
-        row["sw_turnover_pct"] = get(workforce, "turnover_rate_fte")
-        row["sw_caseload"] = get(workforce, "caseload_fte")
+               "region_name": pop_row["region_name"], "population_0_17": int(people) if people else None,
+               "cin_per_10k": _per_10k(cin.get(code, {}).get("At31_episodes"), people),
+               "cp_per_10k": _per_10k(cp_at31.get(code, {}).get("CPP_At31"), people),
+               "cla_per_10k": _per_10k(cla.get(code, {}).get("children_count"), people),
+               "assessments_45wd_pct": ENGLAND_ASSESSMENTS_45WD_PCT if code == ENGLAND else None,
+               "ehcp_20wk_pct": ENGLAND_EHCP_20WK_PCT if code == ENGLAND else None}
+        for column, (table, source_column) in published.items():
+            row[column] = _number(table[code][source_column]) if code in table else None
         targets.append(row)
     return targets
 

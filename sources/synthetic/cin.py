@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sources.synthetic.calendar import age_on, collection_year_label, iso, year_end, year_start
 from sources.synthetic.life_course import Child, CinEpisode, Population
-from sources.synthetic.xml_lines import XmlLines
+from sources.synthetic.xml_lines import XmlLines, xml_return
 
 SEX_FROM = 2025  # 2024-25: ChildIdentifiers/Sex (M/F/U) replaces GenderCurrent (1/2)
 GENDER_CURRENT = {"M": "1", "F": "2"}
@@ -23,11 +23,7 @@ def write_cin_year(population: Population, end_year: int, folder: Path) -> Path:
     """Write one collection year's CIN census."""
     first, last = year_start(end_year), year_end(end_year)
     path = folder / cin_file_name(end_year)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        xml = XmlLines(handle)
-        xml.open("Message")
-        xml.header("CIN", end_year, last.isoformat(), population.la_code)
-        xml.open("Children")
+    with xml_return(path, "CIN", end_year, last.isoformat(), population.la_code, "Children") as xml:
         for child in population.known.values():
             episodes = [
                 episode for episode in child.cin
@@ -35,8 +31,6 @@ def write_cin_year(population: Population, end_year: int, folder: Path) -> Path:
             ]
             if episodes:
                 _write_child(xml, child, episodes, end_year, last)
-        xml.close("Children")
-        xml.close("Message")
     return path
 
 

@@ -7,6 +7,7 @@ With `defects=True` faults are injected afterwards into copies of clean rows and
 """
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -51,11 +52,11 @@ def generate(out: Path, scale: str, seed: int, la_code: str | None = None, defec
     config = SCALES[scale]
     jobs = [LaJob(targets, seed, config.years, reference, out, config.region) for targets in plan]
     with Progress(disable=not show_progress, transient=False) as progress:
-        task = progress.add_task(f"generating {scale} ({len(jobs)} LA)", total=len(jobs))
         if len(jobs) == 1:
-            generate_la(jobs[0])
-            progress.advance(task)
+            task = progress.add_task(f"generating {scale}", total=len(collection_years(reference, config.years)) + 4)
+            generate_la(jobs[0], lambda step: progress.update(task, advance=1, description=f"{scale}: {step}"))
         else:
+            task = progress.add_task(f"generating {scale} ({len(jobs)} LAs)", total=len(jobs))
             workers = min(len(jobs), os.cpu_count() or 1)
             with ProcessPoolExecutor(max_workers=workers) as pool:
                 for _ in pool.map(generate_la, jobs):
@@ -65,12 +66,13 @@ def generate(out: Path, scale: str, seed: int, la_code: str | None = None, defec
     return plan
 
 
-def generate_la(job: LaJob) -> str:
-    """Simulate one LA and write all its files."""
+def generate_la(job: LaJob, done: Callable[[str], None] = lambda step: None) -> str:
+    """Simulate one LA and write all its files, calling `done` after each step (for a progress bar)."""
     years = collection_years(job.reference, job.years)
     first_day = year_start(years[0])
     prefix = job.targets.la_code if job.region else ""
     population = Simulator(job.targets, job.seed, first_day, job.reference, prefix).run()
+    done("simulated life-courses")
     folders = {}
     for family in FAMILIES:
         folder = job.out / family / job.targets.la_code if job.region else job.out / family
@@ -79,9 +81,13 @@ def generate_la(job: LaJob) -> str:
     for end_year in years:
         write_cin_year(population, end_year, folders["cin"])
         write_ssda903_year(population, end_year, folders["ssda903"], job.seed)
+        done(f"CIN and SSDA903 {end_year}")
     for census_year in range(years[0], years[-1] + 1):
         if census_date(census_year) <= job.reference:
             write_sen2_year(population, census_year, folders["sen2"])
+    done("SEN2")
     write_ccis(population, first_day, job.reference, folders["nccis"], job.seed, job.targets.neet_nk_16_17_pct)
+    done("CCIS")
     write_workforce(job.targets, first_day, job.reference, folders["workforce"], job.seed, prefix)
+    done("workforce")
     return job.targets.la_code

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sources.synthetic.calendar import add_years, iso
 from sources.synthetic.life_course import Child, EhcpRequest, Population
-from sources.synthetic.xml_lines import XmlLines
+from sources.synthetic.xml_lines import XmlLines, xml_return
 
 
 def sen2_file_name(census_year: int) -> str:
@@ -33,11 +33,7 @@ def write_sen2_year(population: Population, census_year: int, folder: Path) -> P
     census = census_date(census_year)
     year_first, year_last = date(census_year - 1, 1, 1), date(census_year - 1, 12, 31)
     path = folder / sen2_file_name(census_year)
-    with path.open("w", encoding="utf-8", newline="\n") as handle:
-        xml = XmlLines(handle)
-        xml.open("Message")
-        xml.header("SEN2", census_year, census.isoformat(), population.la_code)
-        xml.open("Persons")
+    with xml_return(path, "SEN2", census_year, census.isoformat(), population.la_code, "Persons") as xml:
         for child in population.known.values():
             request = child.ehcp
             if request is None or request.received > census:
@@ -45,8 +41,6 @@ def write_sen2_year(population: Population, census_year: int, folder: Path) -> P
             issued_in_year = request.plan_start is not None and year_first <= request.plan_start <= year_last
             if year_first <= request.received <= year_last or issued_in_year or _is_active(request, census):
                 _write_person(xml, child, request, census)
-        xml.close("Persons")
-        xml.close("Message")
     return path
 
 

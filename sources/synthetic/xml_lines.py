@@ -1,6 +1,9 @@
 """Write XML one element per line, streamed to the file: no DOM is built, and every value sits on a line of
 its own, so a defect can be pointed at by line number."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 
@@ -43,3 +46,17 @@ class XmlLines:
         self.leaf("DateTime", f"{reference_date}T00:00:00")
         self.close("Source")
         self.close("Header")
+
+
+@contextmanager
+def xml_return(path: Path, collection: str, year: int, reference_date: str, la_code: str,
+               container: str) -> Iterator[XmlLines]:
+    """A DfE return file: `Message`, its `Header`, and the container (`Children`, `Persons`) to write into."""
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        xml = XmlLines(handle)
+        xml.open("Message")
+        xml.header(collection, year, reference_date, la_code)
+        xml.open(container)
+        yield xml
+        xml.close(container)
+        xml.close("Message")

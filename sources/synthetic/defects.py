@@ -14,6 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from sources.contracts import RULE_COLUMNS, RULE_DATE, RULE_MANDATORY, RULE_NOT_FUTURE, RULE_READABLE, code_list_rule
+
+# Rule texts in the contracts' own words (sources/contracts.py and the family readers), so a test can match
+# each manifest row with what the contract reports.
 MANIFEST = "defects_manifest.csv"
 MANIFEST_COLUMNS = ["family", "file", "row", "field", "defect", "rule"]
 REPAIRED = "repaired at ingest"
@@ -119,6 +123,12 @@ def _ssda903(injector: _Injector) -> None:
         and episodes.get(row - 1, "DEC") == episodes.get(row, "DECOM")
         and (_csv_date(episodes.get(row, "DECOM")) - _csv_date(episodes.get(row - 1, "DECOM"))).days > 30
     ]
+    # a child's only episode in the file, still open: a future start overlaps nothing
+    only_episode_open = [
+        row for row in open_rows
+        if episodes.get(row - 1, "CHILD") != episodes.get(row, "CHILD")
+        and (row == len(episodes.lines) or episodes.get(row + 1, "CHILD") != episodes.get(row, "CHILD"))
+    ]
     used: set[int] = set()
 
     def pick(candidates: list[int]) -> int | None:
@@ -130,17 +140,17 @@ def _ssda903(injector: _Injector) -> None:
         return row
 
     edits = [
-        ("PLACE", "invalid_code", "PLACE is in the ssda903_placement_type code list", closed + open_rows,
+        ("PLACE", "invalid_code", code_list_rule("ssda903_placement_type"), closed + open_rows,
          lambda row: "Q9"),
         ("DEC", "dec_before_decom", "DEC is on or after DECOM", closed,
          lambda row: _shift(episodes.get(row, "DECOM"), -20)),
         ("DECOM", "overlapping_episodes", "a child's episodes do not overlap", follows_same_child,
          lambda row: _shift(episodes.get(row, "DECOM"), -10)),
-        ("DECOM", "future_date", "date is not after the extract date", open_rows,
+        ("DECOM", "future_date", RULE_NOT_FUTURE, only_episode_open,
          lambda row: (injector.reference + timedelta(days=200)).strftime("%d/%m/%Y")),
-        ("DECOM", "wrong_date_format", "date is dd/mm/YYYY or YYYY-MM-DD", closed + open_rows,
+        ("DECOM", "wrong_date_format", RULE_DATE, closed + open_rows,
          lambda row: "2024/13/45"),
-        ("LS", "missing_mandatory", "mandatory field is present", closed + open_rows, lambda row: ""),
+        ("LS", "missing_mandatory", RULE_MANDATORY, closed + open_rows, lambda row: ""),
         ("CHILD", "identifier_float_suffix", REPAIRED, closed + open_rows,
          lambda row: episodes.get(row, "CHILD") + ".0"),
     ]
@@ -160,19 +170,18 @@ def _ssda903(injector: _Injector) -> None:
     copied = injector.rng.randrange(2, len(header.lines) + 1)
     header.lines.append(header.lines[copied - 1])
     header.save()
-    injector.record(family, header.path, len(header.lines), "CHILD", "duplicate_child_id",
-                    "CHILD is unique in the header")
+    injector.record(family, header.path, len(header.lines), "CHILD", "duplicate_child_id", "one row per CHILD")
 
     reviews = _CsvFile(_family_files(injector.out, family, "ssda903_????-??_reviews.csv")[0])
     dropped = reviews.columns.index("REVIEW_CODE")
     reviews.lines = [",".join(cell for index, cell in enumerate(line.split(",")) if index != dropped)
                      for line in reviews.lines]
     reviews.save()
-    injector.record(family, reviews.path, None, "REVIEW_CODE", "missing_column", "required columns are present")
+    injector.record(family, reviews.path, None, "REVIEW_CODE", "missing_column", RULE_COLUMNS)
 
     missing = _family_files(injector.out, family, "ssda903_????-??_missing.csv")[0]
     _truncate(missing, injector)
-    injector.record(family, missing, None, "", "truncated_file", "file is readable")
+    injector.record(family, missing, None, "", "truncated_file", RULE_READABLE)
 
 
 def _truncate(path: Path, injector: _Injector) -> None:
@@ -187,23 +196,30 @@ def _truncate(path: Path, injector: _Injector) -> None:
 def _cin(injector: _Injector) -> None:
     family = "cin"
     census = _XmlFile(_family_files(injector.out, family, "cin_census_*.xml")[-1])
-    edits = [
-        ("ReferralSource", "invalid_code", "ReferralSource is in the cin_referral_source code list",
-         lambda value: "99"),
-        ("CINreferralDate", "wrong_date_format", "date is YYYY-MM-DD", lambda value: "2024-13-45"),
-        ("PersonBirthDate", "missing_mandatory", "mandatory field is present", lambda value: ""),
-        ("CPPstartDate", "future_date", "date is not after the extract date",
-         lambda value: (injector.reference + timedelta(days=300)).isoformat()),
+    # a plan with no end date and no reviews yet: a future start breaks no other rule
+    open_plans_without_reviews = [
+        row for row in census.lines_of("CPPstartDate")
+        if census.lines[row].lstrip().startswith("<InitialCategoryOfAbuse>")
+        and census.lines[row + 3].strip() == "</ChildProtectionPlans>"
     ]
-    for tag, kind, rule, new_value in edits:
-        row = injector.rng.choice(census.lines_of(tag))
-        census.set(row, new_value(census.get(row)))
+    edits = [
+        ("ReferralSource", "invalid_code", code_list_rule("cin_referral_source"), census.lines_of("ReferralSource"),
+         "99"),
+        ("CINreferralDate", "wrong_date_format", RULE_DATE, census.lines_of("CINreferralDate"), "2024-13-45"),
+        ("PersonBirthDate", "missing_mandatory", "PersonBirthDate or ExpectedPersonBirthDate is given",
+         census.lines_of("PersonBirthDate"), ""),
+        ("CPPstartDate", "future_date", RULE_NOT_FUTURE, open_plans_without_reviews,
+         (injector.reference + timedelta(days=300)).isoformat()),
+    ]
+    for tag, kind, rule, candidates, new_value in edits:
+        row = injector.rng.choice(candidates)
+        census.set(row, new_value)
         injector.record(family, census.path, row, tag, kind, rule)
     child_ids = census.lines_of("LAchildID")
     position = injector.rng.randrange(1, len(child_ids))
     census.set(child_ids[position], census.get(child_ids[position - 1]))
     injector.record(family, census.path, child_ids[position], "LAchildID", "duplicate_child_id",
-                    "LAchildID is unique in the file")
+                    "one row per LAchildID")
     census.save()
 
 
@@ -214,9 +230,9 @@ def _sen2(injector: _Injector) -> None:
     row = injector.rng.choice(latest.lines_of("SENtype"))
     latest.set(row, "XYZ")
     latest.save()
-    injector.record(family, latest.path, row, "SENtype", "invalid_code", "SENtype is in the sen2_sen_type code list")
+    injector.record(family, latest.path, row, "SENtype", "invalid_code", code_list_rule("sen2_sen_type"))
     _truncate(files[0], injector)
-    injector.record(family, files[0], None, "", "truncated_file", "file is readable")
+    injector.record(family, files[0], None, "", "truncated_file", RULE_READABLE)
 
 
 def _nccis(injector: _Injector) -> None:
@@ -224,10 +240,9 @@ def _nccis(injector: _Injector) -> None:
     month = _CsvFile(_family_files(injector.out, family, "ccis_*.csv")[-1])
     rows = injector.rows(3, list(range(2, len(month.lines) + 1)))
     month.set(rows[0], "ACTIVITY", "999")
-    injector.record(family, month.path, rows[0], "ACTIVITY", "invalid_code",
-                    "ACTIVITY is in the nccis_activity code list")
+    injector.record(family, month.path, rows[0], "ACTIVITY", "invalid_code", code_list_rule("nccis_activity"))
     month.set(rows[1], "DOB", "not known")
-    injector.record(family, month.path, rows[1], "DOB", "wrong_date_format", "date is dd/mm/YYYY or YYYY-MM-DD")
+    injector.record(family, month.path, rows[1], "DOB", "wrong_date_format", RULE_DATE)
     ypid = month.get(rows[2], "YPID")
     if ypid.startswith("0"):
         month.set(rows[2], "YPID", ypid.lstrip("0"))
@@ -240,10 +255,9 @@ def _workforce(injector: _Injector) -> None:
     workers = _CsvFile(_family_files(injector.out, family, "workers.csv")[0])
     rows = injector.rows(2, list(range(2, len(workers.lines) + 1)))
     workers.set(rows[0], "OrgRole", "7")
-    injector.record(family, workers.path, rows[0], "OrgRole", "invalid_code",
-                    "OrgRole is in the csww_org_role code list")
+    injector.record(family, workers.path, rows[0], "OrgRole", "invalid_code", code_list_rule("csww_org_role"))
     workers.set(rows[1], "FTE", "")
-    injector.record(family, workers.path, rows[1], "FTE", "missing_mandatory", "mandatory field is present")
+    injector.record(family, workers.path, rows[1], "FTE", "missing_mandatory", RULE_MANDATORY)
     workers.save()
 
 

@@ -1,8 +1,9 @@
 {#- Every published measure value (the contract of DESIGN.md and MEASURES.md). Each area's intermediate model
-    computes its measures in this shape; this model unions them. -#}
+    computes its measures in this shape (la_code, measure_id, period_end, period_type, breakdown, numerator,
+    denominator, value, unit); add an area with one `union all` line. -#}
 with
 
-cla_measures as (
+area_measures as (
 
     select * from {{ ref('int_cla_measures') }}
 
@@ -22,7 +23,7 @@ final as (
         unit,
         false as is_suppressed
 
-    from cla_measures
+    from area_measures
 
 )
 

@@ -1,0 +1,1 @@
+"""Builders of the reference seeds the dbt project ships (bank holidays, population)."""

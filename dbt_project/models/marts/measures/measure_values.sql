@@ -6,6 +6,7 @@ with
 area_measures as (
 
     select * from {{ ref('int_cla_measures') }}
+    union all select * from {{ ref('int_cin_measures') }}
 
 ),
 

@@ -1,0 +1,333 @@
+{#- Children in need and child protection measures (MEASURES.md, CIN census) in the shape of `measure_values`.
+    Year measures count records (referrals, assessments, enquiries, conferences, plans) dated in the 12 months
+    ending at the period end; snapshot measures count children once, however many episodes or plans they have
+    open at the period end (start <= D and no end or end > D: a plan ending on 31 March is not open then).
+    Every measure has an 'all' row at every period end, zero included; children in need and on a plan at the
+    date are also broken down by sex and by age band on the period end, as DfE publishes them. -#}
+
+{#- measure_id, record kind, numerator (records = all of the kind, flagged = the flagged ones), unit -#}
+{%- set measures = [
+    ('referrals', 'referral', 'records', 'count'),
+    ('referral_rate_per_10k', 'referral', 'records', 'rate_per_10k'),
+    ('rereferrals_12m_pct', 'referral', 'flagged', 'percent'),
+    ('referrals_nfa_pct', 'referral_nfa', 'flagged', 'percent'),
+    ('assessments_completed', 'assessment', 'records', 'count'),
+    ('assessments_45wd_pct', 'assessment', 'flagged', 'percent'),
+    ('cin_at_date', 'cin', 'records', 'count'),
+    ('cin_rate_per_10k', 'cin', 'records', 'rate_per_10k'),
+    ('cin_plans_at_date', 'cin_plan', 'records', 'count'),
+    ('s47_enquiries', 's47', 'records', 'count'),
+    ('s47_rate_per_10k', 's47', 'records', 'rate_per_10k'),
+    ('icpcs', 'icpc', 'records', 'count'),
+    ('icpc_15wd_pct', 'icpc', 'flagged', 'percent'),
+    ('cp_at_date', 'cp', 'records', 'count'),
+    ('cp_rate_per_10k', 'cp', 'records', 'rate_per_10k'),
+    ('cp_starts', 'cp_start', 'records', 'count'),
+    ('cp_repeat_pct', 'cp_start', 'flagged', 'percent'),
+    ('cp_2yrs_plus_at_date_pct', 'cp', 'flagged', 'percent'),
+    ('cp_ended_2yrs_plus_pct', 'cp_end', 'flagged', 'percent'),
+] -%}
+{%- set snapshot_kinds = ['cin', 'cin_plan', 'cp'] -%}
+{%- set kinds_broken_down = ['cin', 'cp'] -%}
+
+with
+
+referrals as (
+
+    select * from {{ ref('fct_referrals') }}
+
+),
+
+assessments as (
+
+    select * from {{ ref('fct_assessments') }}
+
+),
+
+s47_enquiries as (
+
+    select * from {{ ref('fct_s47_enquiries') }}
+
+),
+
+cp_plans as (
+
+    select * from {{ ref('fct_cp_plans') }}
+
+),
+
+cin_plans as (
+
+    select * from {{ ref('fct_cin_plans') }}
+
+),
+
+children as (
+
+    select * from {{ ref('stg_cin__child_identifiers') }}
+
+),
+
+period_ends as (
+
+    select * from {{ ref('int_period_ends') }}
+
+),
+
+population as (
+
+    select * from {{ ref('int_population_at_period_ends') }}
+
+),
+
+local_authorities as (
+
+    select distinct la_code from referrals
+
+),
+
+periods as (
+
+    select
+        local_authorities.la_code,
+        period_ends.period_end,
+        cast({{ dbt.dateadd('day', 1, dbt.last_day(dbt.dateadd('month', -12, 'period_ends.period_end'), 'month')) }} as date)
+            as period_start
+
+    from period_ends
+    cross join local_authorities
+
+),
+
+{#- One row per period end and record counted there: `record_id` is the record for year measures and the child
+    for snapshot measures (so a child is counted once); `is_flagged` marks the percent measures' numerators. -#}
+counted_records as (
+
+    select periods.la_code, periods.period_end, 'referral' as record_kind, referrals.referral_id as record_id,
+        referrals.child_id, referrals.is_rereferral_within_12_months as is_flagged
+    from periods
+    inner join referrals
+        on referrals.la_code = periods.la_code
+        and referrals.referral_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'referral_nfa', referrals.referral_id,
+        referrals.child_id, coalesce(referrals.is_referral_nfa, false)
+    from periods
+    inner join referrals
+        on referrals.la_code = periods.la_code
+        and referrals.referral_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'assessment', assessments.assessment_id,
+        assessments.child_id, assessments.is_within_45_working_days
+    from periods
+    inner join assessments
+        on assessments.la_code = periods.la_code
+        and assessments.assessment_authorisation_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 's47', s47_enquiries.s47_enquiry_id,
+        s47_enquiries.child_id, false
+    from periods
+    inner join s47_enquiries
+        on s47_enquiries.la_code = periods.la_code
+        and s47_enquiries.s47_start_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'icpc', s47_enquiries.s47_enquiry_id,
+        s47_enquiries.child_id, s47_enquiries.is_initial_cpc_within_15_working_days
+    from periods
+    inner join s47_enquiries
+        on s47_enquiries.la_code = periods.la_code
+        and s47_enquiries.initial_cpc_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'cp_start', cp_plans.cp_plan_id,
+        cp_plans.child_id, cp_plans.is_repeat_plan
+    from periods
+    inner join cp_plans
+        on cp_plans.la_code = periods.la_code
+        and cp_plans.plan_start_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'cp_end', cp_plans.cp_plan_id,
+        cp_plans.child_id, cp_plans.has_lasted_2_years_plus
+    from periods
+    inner join cp_plans
+        on cp_plans.la_code = periods.la_code
+        and cp_plans.plan_end_date between periods.period_start and periods.period_end
+
+    union all
+
+    select periods.la_code, periods.period_end, 'cin', referrals.child_id,
+        referrals.child_id, false
+    from periods
+    inner join referrals
+        on referrals.la_code = periods.la_code
+        and referrals.referral_date <= periods.period_end
+        and (referrals.closure_date is null or referrals.closure_date > periods.period_end)
+
+    union all
+
+    select periods.la_code, periods.period_end, 'cin_plan', cin_plans.child_id,
+        cin_plans.child_id, false
+    from periods
+    inner join cin_plans
+        on cin_plans.la_code = periods.la_code
+        and cin_plans.plan_start_date <= periods.period_end
+        and (cin_plans.plan_end_date is null or cin_plans.plan_end_date > periods.period_end)
+
+    union all
+
+    select periods.la_code, periods.period_end, 'cp', cp_plans.child_id,
+        cp_plans.child_id, cp_plans.plan_start_date <= {{ dbt.dateadd('year', -2, 'periods.period_end') }}
+    from periods
+    inner join cp_plans
+        on cp_plans.la_code = periods.la_code
+        and cp_plans.plan_start_date <= periods.period_end
+        and (cp_plans.plan_end_date is null or cp_plans.plan_end_date > periods.period_end)
+
+),
+
+{#- Age in whole years on the period end; children not yet born at the period end are 'unborn', as DfE
+    publishes them. -#}
+aged_records as (
+
+    select
+        counted_records.*,
+        children.sex,
+        case
+            when children.birth_date is null or children.birth_date > counted_records.period_end then null
+            else extract(year from counted_records.period_end) - extract(year from children.birth_date)
+                - case
+                    when extract(month from counted_records.period_end) * 100 + extract(day from counted_records.period_end)
+                        < extract(month from children.birth_date) * 100 + extract(day from children.birth_date)
+                    then 1 else 0
+                end
+        end as age
+
+    from counted_records
+    left join children
+        on children.la_code = counted_records.la_code
+        and children.child_id = counted_records.child_id
+    where counted_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
+
+),
+
+records_by_breakdown as (
+
+    select la_code, period_end, record_kind, record_id, is_flagged, 'all' as breakdown
+    from counted_records
+
+    union all
+
+    select la_code, period_end, record_kind, record_id, is_flagged, 'sex=' || coalesce(sex, 'unknown')
+    from aged_records
+
+    union all
+
+    select la_code, period_end, record_kind, record_id, is_flagged,
+        'age_band=' || case
+            when age is null then 'unborn'
+            when age < 1 then 'under 1'
+            when age <= 4 then '1-4'
+            when age <= 9 then '5-9'
+            when age <= 15 then '10-15'
+            else '16+'
+        end
+    from aged_records
+
+),
+
+counted as (
+
+    select
+        la_code,
+        period_end,
+        record_kind,
+        breakdown,
+        count(distinct record_id) as records,
+        count(distinct case when is_flagged then record_id end) as flagged
+
+    from records_by_breakdown
+    group by la_code, period_end, record_kind, breakdown
+
+),
+
+{#- Every kind at every period end with breakdown 'all', so that a period without records reads 0. -#}
+skeleton as (
+
+    select periods.la_code, periods.period_end, record_kinds.record_kind, 'all' as breakdown
+    from periods
+    cross join (
+        {%- for kind in measures | map(attribute=1) | unique %}
+        select '{{ kind }}' as record_kind{% if not loop.last %} union all{% endif %}
+        {%- endfor %}
+    ) as record_kinds
+
+    union
+
+    select la_code, period_end, record_kind, breakdown from counted
+
+),
+
+measure_inputs as (
+
+    select
+        skeleton.la_code,
+        skeleton.period_end,
+        skeleton.record_kind,
+        skeleton.breakdown,
+        coalesce(counted.records, 0) as records,
+        coalesce(counted.flagged, 0) as flagged,
+        population.population_0_17
+
+    from skeleton
+    left join counted
+        on counted.la_code = skeleton.la_code
+        and counted.period_end = skeleton.period_end
+        and counted.record_kind = skeleton.record_kind
+        and counted.breakdown = skeleton.breakdown
+    left join population
+        on population.la_code = skeleton.la_code
+        and population.period_end = skeleton.period_end
+
+),
+
+final as (
+
+    {%- for measure_id, kind, numerator, unit in measures %}
+
+    select
+        la_code,
+        '{{ measure_id }}' as measure_id,
+        period_end,
+        '{{ "snapshot" if kind in snapshot_kinds else "year" }}' as period_type,
+        breakdown,
+        cast({{ numerator }} as double) as numerator,
+        cast({{ {'percent': 'records', 'rate_per_10k': 'population_0_17'}.get(unit, 'null') }} as double) as denominator,
+        cast(
+            {%- if unit == 'percent' %} {{ percent(numerator, 'records') }}
+            {%- elif unit == 'rate_per_10k' %} {{ rate_per_10k(numerator, 'population_0_17') }}
+            {%- else %} {{ numerator }}
+            {%- endif %} as double
+        ) as value,
+        '{{ unit }}' as unit
+
+    from measure_inputs
+    where record_kind = '{{ kind }}'
+        {%- if unit == 'rate_per_10k' %} and breakdown = 'all'{% endif %}
+
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+
+)
+
+select * from final

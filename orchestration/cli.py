@@ -7,13 +7,14 @@ import shutil
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from orchestration.refresh_record import record_refresh
 from orchestration.settings import DEFAULT_LANDING_DIR, Settings
 
 EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
@@ -31,6 +32,7 @@ class RefreshOutcome:
     reasons: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     passed_checks: int = 0
+    report: Path | None = None
 
 
 def _dagster_instance():
@@ -47,9 +49,11 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
     """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed."""
     from orchestration.definitions import build_definitions
 
-    job = build_definitions(settings).resolve_job_def("refresh")
+    definitions = build_definitions(settings)
+    job = definitions.resolve_job_def("refresh")
     # Step failures are summarised below in plain words; Dagster's own stack traces would bury them.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    started = datetime.now()
     with _dagster_instance() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
     evaluations = result.get_asset_check_evaluations()
@@ -58,19 +62,23 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
         for evaluation in evaluations
         if not evaluation.passed
     ]
-    passed_checks = sum(evaluation.passed for evaluation in evaluations)
-    if result.success:
-        return RefreshOutcome(EXIT_PUBLISHED, passed_checks=passed_checks)
-    reasons, error_classes = [], set()
-    for event in result.all_events:
-        if event.is_step_failure:
-            error = _root_error(event.step_failure_data.error)
-            error_classes.add(error.cls_name)
-            reasons.append(f"step {event.step_key}: {error.message.strip()}")
-            if error.cls_name not in GATE_ERRORS:
-                reasons.append("".join(error.stack).rstrip())
-    blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
-    return RefreshOutcome(EXIT_BLOCKED if blocked else EXIT_ERROR, reasons, failed_checks, passed_checks)
+    outcome = RefreshOutcome(EXIT_PUBLISHED, failed_checks=failed_checks,
+                             passed_checks=sum(evaluation.passed for evaluation in evaluations))
+    if not result.success:
+        error_classes = set()
+        for event in result.all_events:
+            if event.is_step_failure:
+                error = _root_error(event.step_failure_data.error)
+                error_classes.add(error.cls_name)
+                outcome.reasons.append(f"step {event.step_key}: {error.message.strip()}")
+                if error.cls_name not in GATE_ERRORS:
+                    outcome.reasons.append("".join(error.stack).rstrip())
+        blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
+        outcome.exit_code = EXIT_BLOCKED if blocked else EXIT_ERROR
+    status = {EXIT_PUBLISHED: "published", EXIT_BLOCKED: "blocked", EXIT_ERROR: "failed"}[outcome.exit_code]
+    warehouse = definitions.resources["warehouse"]
+    outcome.report = record_refresh(warehouse, result, started, datetime.now(), status, outcome.reasons)
+    return outcome
 
 
 def _root_error(error):
@@ -88,7 +96,8 @@ def refresh(settings: Settings) -> int:
     console.print(f"Refreshing from [bold]{settings.landing_dir}[/]: ingest, dbt build, quality gates, publish ...")
     outcome = run_refresh(settings)
     if outcome.exit_code == EXIT_PUBLISHED:
-        console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed)")
+        console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed; "
+                      f"gate report {outcome.report})")
         return EXIT_PUBLISHED
     verdict = "BLOCKED by a quality gate" if outcome.exit_code == EXIT_BLOCKED else "FAILED"
     console.print(f"[red]Refresh {verdict}[/]: nothing was published; {settings.warehouse_path} is unchanged.")
@@ -96,7 +105,22 @@ def refresh(settings: Settings) -> int:
         console.print(f"  failed check: {check}")
     for reason in outcome.reasons:
         console.print(f"  {reason}")
+    console.print(f"Gate report: {outcome.report}")
     return outcome.exit_code
+
+
+def rollback(settings: Settings) -> int:
+    from orchestration.resources import NothingToRollBack, Warehouse
+
+    warehouse = Warehouse(published_path=str(settings.warehouse_path))
+    try:
+        warehouse.rollback()
+    except NothingToRollBack as error:
+        console.print(f"[red]Nothing to roll back[/]: {error}")
+        return EXIT_ERROR
+    console.print(f"Rolled back: {warehouse.published} is the previous publish again "
+                  f"(the one replaced is kept as {warehouse.previous}).")
+    return EXIT_PUBLISHED
 
 
 def validate(settings: Settings) -> int:
@@ -108,15 +132,24 @@ def validate(settings: Settings) -> int:
 
 
 def latest_measures(warehouse: Path, period: date | None = None) -> list[dict]:
-    """The published measures at `period` (default: the latest period end), breakdown 'all'."""
+    """The published measures at `period` (default: the latest period end), breakdown 'all', beside DfE's published
+    figures for that date (England, the LA's region, its statistical neighbours' mean); None where DfE has none."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rows = connection.execute(
             """
-            select la_code, measure_id, period_end, period_type, numerator, denominator, value, unit
+            select
+                measure_values.la_code, measure_values.measure_id, measure_values.period_end,
+                measure_values.period_type, measure_values.numerator, measure_values.denominator,
+                measure_values.value, measure_values.unit,
+                benchmarks.england_value, benchmarks.region_value, benchmarks.statistical_neighbours_value
             from marts.measure_values
-            where breakdown = 'all'
-              and period_end = coalesce(?, (select max(period_end) from marts.measure_values))
-            order by measure_id, la_code
+            left join marts.measure_benchmarks as benchmarks
+                on benchmarks.la_code = measure_values.la_code
+                and benchmarks.measure_id = measure_values.measure_id
+                and benchmarks.year_end = measure_values.period_end
+            where measure_values.breakdown = 'all'
+              and measure_values.period_end = coalesce(?, (select max(period_end) from marts.measure_values))
+            order by measure_values.measure_id, measure_values.la_code
             """,
             [period],
         ).fetchall()
@@ -132,9 +165,15 @@ def print_measures(rows: list[dict], output_format: str) -> None:
         for row in rows:
             print(",".join("" if value is None else str(value) for value in row.values()))
     else:
-        table = Table("la_code", "measure_id", "period_end", "value", "unit")
+        def number(value: float | None) -> str:
+            return "" if value is None else f"{value:g}"
+
+        table = Table("la_code", "measure_id", "period_end", "value", "unit", "England", "region",
+                      "statistical neighbours")
         for row in rows:
-            table.add_row(row["la_code"], row["measure_id"], str(row["period_end"]), f"{row['value']:g}", row["unit"])
+            table.add_row(row["la_code"], row["measure_id"], str(row["period_end"]), number(row["value"]), row["unit"],
+                          number(row["england_value"]), number(row["region_value"]),
+                          number(row["statistical_neighbours_value"]))
         console.print(table)
 
 
@@ -191,6 +230,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     refresh_parser = commands.add_parser("refresh", help="ingest, build, audit and publish (exit 0 published, 2 blocked)")
     refresh_parser.add_argument("--landing", help="landing folder (default CSDW_LANDING_DIR or sources/landing)")
     refresh_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    rollback_parser = commands.add_parser("rollback", help="put the previous publish back (and keep the current as previous)")
+    rollback_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
     validate_parser = commands.add_parser("validate", help="check extracts against the contracts without loading")
     validate_parser.add_argument("landing", nargs="?", help="landing folder (default CSDW_LANDING_DIR)")
     generate_parser = commands.add_parser("generate", help="synthetic extracts of every family in the real formats")
@@ -210,6 +251,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return demo()
     if args.command == "refresh":
         return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse))
+    if args.command == "rollback":
+        return rollback(Settings.from_env(warehouse_path=args.warehouse))
     if args.command == "validate":
         return validate(Settings.from_env(landing_dir=args.landing))
     if args.command == "generate":

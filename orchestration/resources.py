@@ -12,7 +12,7 @@ import pandas as pd
 
 from sources.contracts import CheckSettings
 
-AUDIT_TABLES = ("quarantine",)
+AUDIT_TABLES = ("quarantine", "refresh_log", "check_results")
 
 
 class Warehouse(dg.ConfigurableResource):
@@ -37,6 +37,16 @@ class Warehouse(dg.ConfigurableResource):
     @property
     def audit(self) -> Path:
         return self.published.with_name(f"{self.published.stem}.audit.duckdb")
+
+    @property
+    def previous(self) -> Path:
+        """The publish before the current one, kept for `csdw rollback`."""
+        return self.published.with_name(f"{self.published.name}.previous")
+
+    @property
+    def reports(self) -> Path:
+        """Where each refresh's gate report is written."""
+        return self.published.parent / "reports"
 
     @contextmanager
     def connect(self, path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -74,7 +84,32 @@ class Warehouse(dg.ConfigurableResource):
                         connection.execute(
                             f"create or replace table audit.{table} as select * from audit_file.audit.{table}"
                         )
+        # A hard link keeps the outgoing file as `.previous` without ever removing the published name: readers
+        # holding it open keep their view, and a crash at any point leaves a readable published file.
+        if self.published.exists():
+            _replace_by_link(self.published, self.previous)
         os.replace(self.candidate, self.published)
+
+    def rollback(self) -> None:
+        """Swap the previous publish back in; the one rolled back becomes `.previous` (so rollback can be undone)."""
+        if not self.previous.exists():
+            raise NothingToRollBack(f"no previous publish at {self.previous}")
+        outgoing = self.published.with_name(f"{self.published.name}.rollback")
+        _replace_by_link(self.published, outgoing)
+        os.replace(self.previous, self.published)
+        os.replace(outgoing, self.previous)
+
+
+class NothingToRollBack(RuntimeError):
+    """Raised when there is no earlier publish to return to."""
+
+
+def _replace_by_link(source: Path, target: Path) -> None:
+    """Make `target` another name of `source`'s file, atomically replacing any old `target`."""
+    staging = target.with_name(f"{target.name}.tmp")
+    staging.unlink(missing_ok=True)
+    os.link(source, staging)
+    os.replace(staging, target)
 
 
 class Extracts(dg.ConfigurableResource):

@@ -8,6 +8,7 @@ area_measures as (
     select * from {{ ref('int_cla_measures') }}
     union all select * from {{ ref('int_cin_measures') }}
     union all select * from {{ ref('int_send_measures') }}
+    union all select * from {{ ref('int_neet_measures') }}
 
 ),
 

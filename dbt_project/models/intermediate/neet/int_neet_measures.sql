@@ -1,0 +1,98 @@
+{#- NEET measures (MEASURES.md, CCIS), one row per LA, measure and CCIS snapshot. The periods are the month-end
+    snapshots present in the CCIS files, not `int_period_ends`: that spine follows the CIN/SSDA903 coverage,
+    and a month end without a CCIS file has no cohort to measure (it would read as 0 of 0), while CCIS can
+    start before or run after the case-management extracts. The annual headline is DfE's December-January-
+    February average, published at the end of February: numerator and denominator summed over the three
+    month ends, emitted only when all three snapshots are present. -#}
+with
+
+activities as (
+
+    select * from {{ ref('fct_neet_monthly') }}
+
+),
+
+month_ends as (
+
+    select date_day from {{ ref('dim_date') }}
+    where is_month_end
+
+),
+
+snapshots as (
+
+    select
+        activities.la_code,
+        activities.snapshot_date,
+        sum(case when activities.is_in_cohort then 1 else 0 end) as cohort,
+        sum(case when activities.is_in_cohort and activities.is_neet then 1 else 0 end) as neet,
+        sum(case when activities.is_in_cohort and activities.is_not_known then 1 else 0 end) as not_known
+
+    from activities
+    inner join month_ends on month_ends.date_day = activities.snapshot_date
+
+    group by activities.la_code, activities.snapshot_date
+
+),
+
+december_to_february as (
+
+    select
+        februaries.la_code,
+        februaries.snapshot_date as period_end,
+        sum(winter.cohort) as cohort,
+        sum(winter.neet + winter.not_known) as neet_or_not_known
+
+    from snapshots as februaries
+    inner join snapshots as winter
+        on winter.la_code = februaries.la_code
+        and winter.snapshot_date > {{ dbt.last_day(dbt.dateadd('month', -3, 'februaries.snapshot_date'), 'month') }}
+        and winter.snapshot_date <= februaries.snapshot_date
+    where extract(month from februaries.snapshot_date) = 2
+
+    group by februaries.la_code, februaries.snapshot_date
+    having count(*) = 3
+
+),
+
+measures as (
+
+    select la_code, 'neet_16_17_pct' as measure_id, snapshot_date as period_end, 'snapshot' as period_type,
+        neet as numerator, cohort as denominator
+    from snapshots
+
+    union all
+
+    select la_code, 'not_known_16_17_pct', snapshot_date, 'snapshot', not_known, cohort
+    from snapshots
+
+    union all
+
+    select la_code, 'neet_nk_16_17_pct', snapshot_date, 'snapshot', neet + not_known, cohort
+    from snapshots
+
+    union all
+
+    select la_code, 'neet_nk_16_17_pct', period_end, 'year', neet_or_not_known, cohort
+    from december_to_february
+
+),
+
+final as (
+
+    select
+        la_code,
+        measure_id,
+        cast(period_end as date) as period_end,
+        period_type,
+        'all' as breakdown,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast({{ percent('numerator', 'denominator') }} as double) as value,
+        'percent' as unit
+
+    from measures
+
+)
+
+select * from final

@@ -9,6 +9,7 @@ area_measures as (
     union all select * from {{ ref('int_cin_measures') }}
     union all select * from {{ ref('int_send_measures') }}
     union all select * from {{ ref('int_neet_measures') }}
+    union all select * from {{ ref('int_workforce_measures') }}
 
 ),
 

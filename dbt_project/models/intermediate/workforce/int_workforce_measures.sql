@@ -1,0 +1,89 @@
+{#- Social work workforce measures (MEASURES.md), one row per LA, measure and month end, summed over teams.
+    Turnover is over the 12 months to the date (period_type year); the others are snapshots. The average
+    caseload is published only at month ends with a caseload snapshot. -#}
+with
+
+teams as (
+
+    select * from {{ ref('fct_workforce_monthly') }}
+
+),
+
+totals as (
+
+    select
+        la_code,
+        period_end,
+        sum(permanent_fte) as permanent_fte,
+        sum(agency_fte) as agency_fte,
+        sum(funded_fte) as funded_fte,
+        sum(vacant_fte) as vacant_fte,
+        sum(permanent_leaver_fte_12m) as permanent_leaver_fte_12m,
+        max(case when has_caseload_snapshot then 1 else 0 end) as has_caseload_snapshot,
+        sum(cases_held) as cases_held,
+        sum(case_holding_fte) as case_holding_fte
+
+    from teams
+    group by la_code, period_end
+
+),
+
+measures as (
+
+    select la_code, 'sw_fte' as measure_id, period_end, 'snapshot' as period_type,
+        permanent_fte as numerator, cast(null as double) as denominator, 'fte' as unit
+    from totals
+
+    union all
+
+    select la_code, 'sw_agency_fte', period_end, 'snapshot', agency_fte, null, 'fte'
+    from totals
+
+    union all
+
+    select la_code, 'sw_vacancy_rate_pct', period_end, 'snapshot', vacant_fte, funded_fte, 'percent'
+    from totals
+
+    union all
+
+    select la_code, 'sw_agency_rate_pct', period_end, 'snapshot', agency_fte, agency_fte + permanent_fte, 'percent'
+    from totals
+
+    union all
+
+    select la_code, 'sw_turnover_rate_pct', period_end, 'year', permanent_leaver_fte_12m, permanent_fte, 'percent'
+    from totals
+
+    union all
+
+    select la_code, 'sw_avg_caseload', period_end, 'snapshot', cases_held, case_holding_fte, 'count'
+    from totals
+    where has_caseload_snapshot = 1
+
+),
+
+final as (
+
+    select
+        la_code,
+        measure_id,
+        period_end,
+        period_type,
+        'all' as breakdown,
+        cast(numerator as double) as numerator,
+        cast(denominator as double) as denominator,
+        cast(
+            case
+                when unit = 'percent' then {{ percent('numerator', 'denominator') }}
+                when denominator is null then numerator
+                when denominator = 0 then null
+                else numerator / denominator
+            end as double
+        ) as value,
+        unit
+
+    from measures
+
+)
+
+select * from final

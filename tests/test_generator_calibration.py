@@ -139,7 +139,7 @@ def test_repeat_child_protection_plans(cin, targets):
     for episodes in cin.values():
         plans = [plan for details in episodes.values() for plan in details.iter("ChildProtectionPlans")]
         plan_starts = [_date(plan.findtext("CPPstartDate")) for plan in plans]
-        for plan, start in zip(plans, plan_starts):
+        for plan, start in zip(plans, plan_starts, strict=True):
             if YEAR_START <= start <= PERIOD_END:
                 starts += 1
                 repeats += any(other < start for other in plan_starts) or int(
@@ -189,7 +189,7 @@ def test_long_term_placement_stability(medium, episodes_by_child, targets):
         birth = births[child]
         if not rows or not _open_at(_date(rows[-1]["DECOM"]), _date(rows[-1]["DEC"]), PERIOD_END):
             continue
-        if (PERIOD_END.year - birth.year - ((3, 31) < (birth.month, birth.day))) >= 16:
+        if (PERIOD_END.year - birth.year - ((birth.month, birth.day) > (3, 31))) >= 16:
             continue
         period_start = len(rows) - 1
         while period_start > 0 and rows[period_start - 1]["DEC"] == rows[period_start]["DECOM"]:

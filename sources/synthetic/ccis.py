@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from sources.synthetic.calendar import add_years, dmy
-from sources.synthetic.life_course import Child, Population
+from sources.synthetic.life_course import Child, EvenShare, Population
 
 COLUMNS = ["YPID", "LAchildID", "DOB", "LA", "SNAPSHOT_DATE", "ACTIVITY", "ACTIVITY_START", "SEND", "LAC",
            "CARE_LEAVER"]
@@ -50,7 +50,7 @@ class _Activities:
 
     def __init__(self, rng: random.Random, neet_not_known: float):
         self._rng = rng
-        self._neet_not_known = neet_not_known
+        self._neet_not_known = EvenShare(neet_not_known)
 
     def draw(self, september: date) -> list[tuple[date, str]]:
         rng = self._rng
@@ -61,7 +61,7 @@ class _Activities:
 
     def _code(self) -> str:
         rng = self._rng
-        if rng.random() >= self._neet_not_known:
+        if not self._neet_not_known.next():
             return _pick(rng, IN_EDUCATION_OR_WORK)
         return _pick(rng, NEET) if rng.random() < NEET_SHARE else _pick(rng, NOT_KNOWN)
 
@@ -88,7 +88,7 @@ def write_ccis(population: Population, first: date, last: date, folder: Path, se
         with path.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
             writer.writerow(COLUMNS)
-            for number, person_spells, birth_text in zip(cohort, spells, birth_texts):
+            for number, person_spells, birth_text in zip(cohort, spells, birth_texts, strict=True):
                 start, activity = person_spells[0]
                 if len(person_spells) > 1 and person_spells[1][0] <= snapshot:
                     start, activity = person_spells[1]

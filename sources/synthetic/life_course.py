@@ -14,6 +14,7 @@ that are a simple proportion take the LA's target directly.
 """
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -46,11 +47,11 @@ SEN_TYPES = {"ASD": 33, "SLCN": 21, "SEMH": 15, "MLD": 8, "SLD": 6, "PD": 4, "SP
 # How a period of care ends, by age at entry: (weight, reason episode ceased, shortest and longest days).
 # "18" means the period runs until the 18th birthday.
 OUTCOMES_UNDER_5 = [(22, "ADOPT", 420, 900), (12, "SGO", 300, 800), (26, "E4A", 30, 400), (6, "E13", 30, 500),
-                    (20, "18", 0, 0)]
+                    (17, "18", 0, 0)]
 OUTCOMES_5_TO_12 = [(8, "SGO", 300, 1100), (3, "E41", 200, 900), (40, "E4A", 20, 600), (7, "E13", 30, 700),
-                    (4, "E8", 30, 600), (22, "18", 0, 0)]
+                    (4, "E8", 30, 600), (19, "18", 0, 0)]
 OUTCOMES_13_PLUS = [(34, "E4A", 10, 400), (12, "E13", 20, 500), (6, "E8", 20, 500), (3, "E9", 30, 300),
-                    (32, "18", 0, 0)]
+                    (28, "18", 0, 0)]
 LEAVING_AT_18 = {"E17": 25, "E5": 45, "E6": 8, "E8": 12, "E7": 2, "E4A": 8}
 SGO_REASONS = {"E45": 45, "E46": 15, "E47": 25, "E48": 15}
 IN_TOUCH_OTHER = {"NO": 40, "REFU": 25, "NREQ": 20, "RHOM": 10, "DIED": 1}
@@ -108,8 +109,8 @@ class Rates:
             uasc=0.006 * targets.cla_per_10k / england.cla_per_10k,
             assessments_45wd=targets.assessments_45wd_pct / 100,
             cp_repeat=targets.cp_repeat_pct / 100,
-            move_first_year=1.2 * churn,
-            move_later=0.26 * stability,
+            move_first_year=1.38 * churn,
+            move_later=0.235 * stability,
             eet_19_21=targets.care_leavers_19_21_eet_pct / 100,
             suitable_19_21=targets.care_leavers_19_21_suitable_accom_pct / 100,
             ehcp_request=0.05,
@@ -237,8 +238,24 @@ UPN_CHECK_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 def upn(la_code: str, number: int) -> str:
     """A well-formed but invented UPN: check letter, LA code, establishment, year, serial (DfE algorithm)."""
     body = f"{la_code}{number // 1000 % 10000:04d}{number // 10_000_000 % 100:02d}{number % 1000:03d}"
-    check = sum(int(digit) * weight for digit, weight in zip(body, range(2, 14))) % 23
+    check = sum(int(digit) * weight for digit, weight in zip(body, range(2, 14), strict=True)) % 23
     return UPN_CHECK_LETTERS[check] + body
+
+
+class EvenShare:
+    """True for `share` of the calls, spread evenly (error diffusion) instead of by independent coin flips, so
+    that the share holds in any sizeable subset (one year's records, say) and not only on average."""
+
+    def __init__(self, share: float):
+        self.share = share
+        self._owed = 0.5
+
+    def next(self) -> bool:
+        self._owed += self.share
+        if self._owed >= 1:
+            self._owed -= 1
+            return True
+        return False
 
 
 def _pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -260,6 +277,13 @@ class Simulator:
         self.sim_start = add_years(first_year_start, -22)
         self.working_days = WorkingDays(self.sim_start, add_years(reference, 3))
         self.id_prefix = id_prefix
+        self.ehcp_on_time = EvenShare(self.rates.ehcp_20wk)
+        # care leavers' outcomes by age group (19-21 is the published one): in touch, EET, suitable accommodation
+        in_touch = 0.93
+        self.leaver_shares = {
+            older: (EvenShare(in_touch), EvenShare(eet / in_touch), EvenShare(suitable / in_touch))
+            for older, eet, suitable in ((True, self.rates.eet_19_21, self.rates.suitable_19_21), (False, 0.64, 0.88))
+        }
 
     def run(self) -> Population:
         span_days = (self.reference - self.sim_start).days
@@ -442,7 +466,7 @@ class Simulator:
 
     def _cp_length(self) -> timedelta:
         rng = self.rng
-        low, high = rng.choices([(50, 110), (111, 215), (216, 430), (431, 850), (851, 1150)],
+        low, high = rng.choices([(53, 117), (118, 228), (229, 456), (457, 900), (901, 1200)],
                                 weights=[18, 22, 36, 20, 4])[0]
         return timedelta(days=rng.randint(low, high))
 
@@ -457,24 +481,26 @@ class Simulator:
         return CpPlan(start, end, initial, latest, reviews)
 
     def _mark_repeat_cp_plans(self, known: dict[int, Child]) -> None:
-        """Set NumberOfPreviousCPP: plans in the simulation, plus plans before it or elsewhere for enough first
-        plans that the share of repeat plans meets the target (DfE counts plans in any LA)."""
-        plans_by_child = [
-            [plan for episode in child.cin for plan in episode.cp_plans] for child in known.values()
-        ]
-        total = sum(len(plans) for plans in plans_by_child)
-        firsts = sum(1 for plans in plans_by_child if plans)
-        if not firsts:
-            return
-        earlier_elsewhere = max(0.0, (self.rates.cp_repeat * total - (total - firsts)) / firsts)
-        # error diffusion rather than a coin per child: the share is right in any year, not only on average
-        owed = 0.0
-        for plans in plans_by_child:
-            owed += earlier_elsewhere if plans else 0.0
-            offset = 1 if plans and owed >= 1 else 0
-            owed -= offset
+        """Set NumberOfPreviousCPP: the child's earlier plans in the simulation, plus one (a plan before it or
+        in another LA; DfE counts those) for enough first plans that each collection year's share of repeat plans
+        meets the target."""
+        plans_by_year: dict[int, list[tuple[int, list[CpPlan]]]] = defaultdict(list)
+        for child in known.values():
+            plans = [plan for episode in child.cin for plan in episode.cp_plans]
             for order, plan in enumerate(plans):
-                plan.previous_plans = order + offset
+                plan.previous_plans = order
+                plans_by_year[plan.start.year + (plan.start.month >= 4)].append((order, plans))
+        for year_plans in plans_by_year.values():
+            firsts = [plans for order, plans in year_plans if order == 0]
+            if not firsts:
+                continue
+            repeats = len(year_plans) - len(firsts)
+            earlier_elsewhere = EvenShare(min(1.0, max(0.0, (self.rates.cp_repeat * len(year_plans) - repeats)
+                                                       / len(firsts))))
+            for plans in firsts:
+                if earlier_elsewhere.next():
+                    for plan in plans:
+                        plan.previous_plans += 1
 
     # Children looked after ---------------------------------------------------------------------------------
 
@@ -629,6 +655,8 @@ class Simulator:
             for day in self._poisson_dates(period.start, 3.0, 0, 18):
                 if day >= end:
                     break
+                if period.missing and day <= period.missing[-1][2]:
+                    continue  # still missing from the last time
                 period.missing.append((rng.choice("MMMA"), day, day + _days(rng, 0, 3)))
         worker_start = period.start
         while True:
@@ -642,20 +670,17 @@ class Simulator:
 
     def _care_leaver_outcomes(self, child: Child) -> None:
         """OC3 at each birthday 17-21 after leaving care: in touch, activity, accommodation."""
-        rng, rates = self.rng, self.rates
-        in_touch_share = 0.93
+        rng = self.rng
         for age in range(17, 22):
             if add_years(child.birth, age) < child.care_left:
                 continue
-            if rng.random() > in_touch_share:
+            in_touch, eet, suitable = self.leaver_shares[age >= 19]
+            if not in_touch.next():
                 child.oc3[age] = (_pick(rng, IN_TOUCH_OTHER), "0", "0")
                 continue
-            eet = rates.eet_19_21 if age >= 19 else 0.64
-            suitable = rates.suitable_19_21 if age >= 19 else 0.88
-            activity = _pick(rng, EET_ACTIVITIES) if rng.random() < eet / in_touch_share else _pick(
-                rng, NEET_ACTIVITIES)
-            accommodation = _pick(rng, SUITABLE_ACCOMMODATION) if rng.random() < suitable / in_touch_share else (
-                _pick(rng, UNSUITABLE_ACCOMMODATION))
+            activity = _pick(rng, EET_ACTIVITIES) if eet.next() else _pick(rng, NEET_ACTIVITIES)
+            accommodation = (_pick(rng, SUITABLE_ACCOMMODATION) if suitable.next()
+                             else _pick(rng, UNSUITABLE_ACCOMMODATION))
             child.oc3[age] = ("YES", activity, accommodation)
 
     # SEND ---------------------------------------------------------------------------------------------------
@@ -670,7 +695,7 @@ class Simulator:
         return 0.1
 
     def _ehcp(self, child: Child) -> None:
-        rng, rates = self.rng, self.rates
+        rng = self.rng
         received = add_years(child.birth, rng.choice([2, 3, 4, 5, 6, 7, 8, 9, 11, 14])) + _days(rng, 0, 360)
         if received > self.reference:
             return
@@ -679,7 +704,7 @@ class Simulator:
         issued = assessed and rng.random() < 0.92
         exception = rng.random() < 0.04
         if issued:
-            within = rng.random() < rates.ehcp_20wk
+            within = self.ehcp_on_time.next()
             plan_start = received + _days(rng, 70, 140) if within else received + _days(rng, 141, 320)
         else:
             plan_start = None

@@ -109,10 +109,12 @@ def test_each_row_fault_is_the_fault_the_manifest_names(outputs, manifest):
                                                           else line.split(",")[0] == value)]
             assert len(same_ids) >= 2
         elif kind == "identifier_float_suffix":
-            assert value == _csv_cell(clean / entry["file"], row, field) + ".0"
+            is_suffixed = value == _csv_cell(clean / entry["file"], row, field) + ".0"
+            assert is_suffixed, f"{entry['file']} row {row}: no '.0' suffix"  # identifiers stay out of the output
         elif kind == "identifier_leading_zeros_lost":
             clean_value = _csv_cell(clean / entry["file"], row, field)
-            assert clean_value.startswith("0") and value == clean_value.lstrip("0")
+            lost_zeros = clean_value.startswith("0") and value == clean_value.lstrip("0")
+            assert lost_zeros, f"{entry['file']} row {row}: leading zeros not lost"
         else:
             pytest.fail(f"unchecked defect kind {kind}")
 

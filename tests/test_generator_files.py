@@ -215,7 +215,7 @@ def test_region_scale_writes_one_folder_per_la_with_distinct_ids(tmp_path, monke
         assert all(child.startswith(la) for child in ids[la])
         assert (tmp_path / "cin" / la / "cin_census_2024-25.xml").exists()
         assert (tmp_path / "workforce" / la / "workers.csv").exists()
-    assert not ids["838"] & ids["201"]
+    assert len(ids["838"] & ids["201"]) == 0
 
 
 def test_cli_generate_writes_the_extracts(tmp_path):

@@ -2,18 +2,21 @@
 
 from datetime import date, datetime
 
+from expectations.runner import row_count_against_published
 from sources.code_lists import codes
 
 EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1)
 
 
-def fct_cla_episodes_expectations(today: date) -> list:
-    """Keys present and unique, codes from the DfE lists, dates plausible and in order, and the table not empty
-    (an empty export is the commonest bad extract, and would publish zero children looked after)."""
+def fct_cla_episodes_expectations(today: date, published_rows: int | None = None, max_change_percent: float = 25.0) -> list:
+    """Keys present and unique, codes from the DfE lists, dates plausible and in order, the table not empty
+    (an empty export is the commonest bad extract, and would publish zero children looked after), and its size
+    close to the last published refresh's."""
     import great_expectations as gx  # slow to import: only when a check runs
 
     expect = gx.expectations
     return [
+        *row_count_against_published(expect, published_rows, max_change_percent),
         expect.ExpectTableRowCountToBeBetween(min_value=1),
         expect.ExpectColumnValuesToNotBeNull(column="episode_id"),
         expect.ExpectColumnValuesToBeUnique(column="episode_id"),

@@ -58,3 +58,16 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> 
             )
         )
     return outcomes
+
+
+def row_count_against_published(expect, published_rows: int | None, max_change_percent: float) -> list:
+    """The table's row count within the allowed change of the last published refresh (none before the first):
+    a truncated extract is valid row by row, and still wrong."""
+    if not published_rows:
+        return []
+    change = max_change_percent / 100
+    return [
+        expect.ExpectTableRowCountToBeBetween(
+            min_value=int(published_rows * (1 - change)), max_value=int(published_rows * (1 + change)) + 1
+        )
+    ]

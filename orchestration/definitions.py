@@ -7,7 +7,12 @@ from orchestration.cin import cin_raw_tables
 from orchestration.dbt import warehouse_models
 from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.publish import published_warehouse
-from orchestration.quality import fct_cla_episodes_suite
+from orchestration.quality import (
+    fct_cla_episodes_suite,
+    measure_values_contract,
+    measure_values_coverage,
+    measure_values_suite,
+)
 from orchestration.resources import Extracts, Warehouse
 from orchestration.settings import Settings
 from orchestration.nccis import nccis_raw_tables
@@ -29,10 +34,13 @@ refresh_job = dg.define_asset_job(
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*INGEST_ASSETS, warehouse_models, published_warehouse],
-        asset_checks=[fct_cla_episodes_suite],
+        asset_checks=[fct_cla_episodes_suite, measure_values_suite, measure_values_contract, measure_values_coverage],
         jobs=[refresh_job],
         resources={
-            "warehouse": Warehouse(published_path=str(settings.warehouse_path)),
+            "warehouse": Warehouse(
+                published_path=str(settings.warehouse_path),
+                max_row_count_change_percent=settings.max_row_count_change_percent,
+            ),
             "extracts": Extracts(
                 landing_dir=str(settings.landing_dir),
                 la_code=settings.la_code,

@@ -25,6 +25,7 @@ class Warehouse(dg.ConfigurableResource):
     """
 
     published_path: str
+    max_row_count_change_percent: float = 25.0
 
     @property
     def published(self) -> Path:
@@ -61,6 +62,16 @@ class Warehouse(dg.ConfigurableResource):
     def read_candidate_table(self, table: str) -> pd.DataFrame:
         with self.connect(self.candidate, read_only=True) as connection:
             return connection.sql(f"select * from {table}").df()
+
+    def published_row_count(self, table: str) -> int | None:
+        """Rows of a table in the last published warehouse; None before the first publish or for a new table."""
+        if not self.published.exists():
+            return None
+        with self.connect(self.published, read_only=True) as connection:
+            try:
+                return connection.execute(f"select count(*) from {table}").fetchone()[0]
+            except duckdb.CatalogException:
+                return None
 
     def append_audit(self, table: str, rows: pd.DataFrame) -> None:
         """Append rows to an audit table, creating it from the rows' columns the first time."""

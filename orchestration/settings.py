@@ -23,6 +23,7 @@ class Settings:
     la_code: str | None
     reference_date: date | None
     max_rejected_percent: float = 5.0
+    max_row_count_change_percent: float = 25.0
 
     @classmethod
     def from_env(cls, landing_dir: str | None = None, warehouse_path: str | None = None) -> "Settings":
@@ -30,13 +31,14 @@ class Settings:
         reference = os.environ.get("CSDW_REFERENCE_DATE")
         thresholds = _absolute(os.environ.get("CSDW_THRESHOLDS"), DEFAULT_THRESHOLDS)
         with thresholds.open("rb") as handle:
-            ingest_thresholds = tomllib.load(handle)["ingest"]
+            configured = tomllib.load(handle)
         return cls(
             landing_dir=_absolute(landing_dir or os.environ.get("CSDW_LANDING_DIR"), DEFAULT_LANDING_DIR),
             warehouse_path=_absolute(warehouse_path or os.environ.get("CSDW_WAREHOUSE"), DEFAULT_WAREHOUSE),
             la_code=os.environ.get("CSDW_LA_CODE") or None,
             reference_date=date.fromisoformat(reference) if reference else None,
-            max_rejected_percent=float(ingest_thresholds["max_rejected_percent"]),
+            max_rejected_percent=float(configured["ingest"]["max_rejected_percent"]),
+            max_row_count_change_percent=float(configured["gates"]["max_row_count_change_percent"]),
         )
 
 

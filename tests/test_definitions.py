@@ -66,7 +66,13 @@ def test_contract_and_expectation_checks_block_publish(settings):
 
     blocking = {(spec.asset_key.to_user_string(), spec.name) for spec in specs if spec.blocking}
 
-    assert {("raw/ssda903_episodes", "contract"), ("marts/fct_cla_episodes", "great_expectations_suite")} <= blocking
+    assert {
+        ("raw/ssda903_episodes", "contract"),
+        ("marts/fct_cla_episodes", "great_expectations_suite"),
+        ("marts/measure_values", "great_expectations_suite"),
+        ("marts/measure_values", "pandera_contract"),
+    } <= blocking
+    assert ("marts/measure_values", "catalogue_coverage") not in blocking
 
 
 def test_the_refresh_job_runs_in_one_process_because_duckdb_has_one_writer(settings):

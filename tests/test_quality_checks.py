@@ -64,6 +64,7 @@ def test_check_results_never_quote_identifiers(tmp_path):
 
 
 def test_the_check_reads_the_candidate_not_the_published_warehouse(tmp_path):
+    """The published table is the clean one; the candidate is empty and must fail on its own rows."""
     published = tmp_path / "csdw.duckdb"
     with duckdb.connect(str(published)) as connection:
         connection.execute("create schema marts")
@@ -72,3 +73,18 @@ def test_the_check_reads_the_candidate_not_the_published_warehouse(tmp_path):
     result = run_suite(tmp_path, f"with clean as ({CLEAN_EPISODES}) select * from clean where false")
 
     assert not result.passed
+
+
+def test_a_large_drop_in_episodes_against_the_last_publish_blocks_even_when_every_row_is_valid(tmp_path):
+    published = tmp_path / "csdw.duckdb"
+    with duckdb.connect(str(published)) as connection:
+        connection.execute("create schema marts")
+        connection.execute(
+            "create table marts.fct_cla_episodes as "
+            f"select 'p' || i as episode_id, * exclude (episode_id) from ({CLEAN_EPISODES}), range(2) r(i)"
+        )
+
+    result = run_suite(tmp_path, CLEAN_EPISODES)
+
+    assert not result.passed
+    assert any(failure.startswith("expect_table_row_count_to_be_between") for failure in result.metadata["failed"].value)

@@ -1,0 +1,85 @@
+"""`marts.measure_values`: what must hold before any number reaches the Director, Ofsted or a dashboard
+(MEASURES.md, "Data quality on measures"). A Great Expectations suite for the column rules, and a pandera
+contract for the rules across rows (whole numbers, the UASC identity, measures from the catalogue), and a warning
+when a catalogue measure has no value at all."""
+
+import pandas as pd
+import pandera.pandas as pa
+
+PERIOD_TYPES = ["snapshot", "year", "month"]
+UNITS = ["count", "percent", "rate_per_10k", "days", "fte"]
+# A rate of children looked after outside this range is a broken extract or population, not a real LA.
+CLA_RATE_RANGE = (10, 250)
+UASC_PARTS = ("cla_uasc_at_date", "cla_excl_uasc_at_date")
+KEYS = ["la_code", "period_end", "period_type", "breakdown"]
+
+
+def measure_values_expectations() -> list:
+    import great_expectations as gx  # slow to import: only when a check runs
+    from great_expectations.expectations.row_conditions import Column
+
+    expect = gx.expectations
+    return [
+        expect.ExpectTableRowCountToBeBetween(min_value=1),
+        *(expect.ExpectColumnValuesToNotBeNull(column=column)
+          for column in ("la_code", "measure_id", "period_end", "period_type", "breakdown", "unit")),
+        expect.ExpectCompoundColumnsToBeUnique(column_list=["la_code", "measure_id", *KEYS[1:]]),
+        expect.ExpectColumnValuesToBeInSet(column="period_type", value_set=PERIOD_TYPES),
+        expect.ExpectColumnValuesToBeInSet(column="unit", value_set=UNITS),
+        expect.ExpectColumnValuesToBeBetween(
+            column="value", min_value=0, max_value=100, row_condition=Column("unit") == "percent"
+        ),
+        expect.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        expect.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="denominator", column_B="numerator", or_equal=True, ignore_row_if="either_value_is_missing"
+        ),
+        expect.ExpectColumnValuesToBeBetween(
+            column="value", min_value=CLA_RATE_RANGE[0], max_value=CLA_RATE_RANGE[1],
+            row_condition=(Column("measure_id") == "cla_rate_per_10k") & (Column("breakdown") == "all"),
+        ),
+    ]
+
+
+def _counts_are_whole(values: pd.DataFrame) -> pd.Series:
+    counts = values["unit"] == "count"
+    return ~counts | values["value"].isna() | (values["value"] == values["value"].round())
+
+
+def _uasc_parts_add_up(values: pd.DataFrame) -> bool:
+    wide = values[values["measure_id"].isin(("cla_at_date", *UASC_PARTS))].pivot_table(
+        index=KEYS, columns="measure_id", values="value", aggfunc="sum"
+    )
+    if not set(UASC_PARTS) <= set(wide.columns):
+        return True
+    complete = wide.dropna()
+    return bool((complete[list(UASC_PARTS)].sum(axis=1) == complete["cla_at_date"]).all())
+
+
+def missing_measures(values: pd.DataFrame, catalogue_ids: set[str]) -> list[str]:
+    """Catalogue measures with no value at all: a family not loaded, or a model not built."""
+    return sorted(catalogue_ids - set(values.loc[values["breakdown"] == "all", "measure_id"]))
+
+
+def measure_frame_contract(catalogue_ids: set[str]) -> pa.DataFrameSchema:
+    """The rules across rows; `catalogue_ids` are the measures the catalogue defines."""
+    return pa.DataFrameSchema(
+        {
+            "measure_id": pa.Column(str, pa.Check.isin(sorted(catalogue_ids), error="measure is in the catalogue")),
+            "value": pa.Column(float, nullable=True),
+        },
+        checks=[
+            pa.Check(_counts_are_whole, error="counts are whole numbers"),
+            pa.Check(_uasc_parts_add_up, error="cla_uasc_at_date + cla_excl_uasc_at_date = cla_at_date"),
+        ],
+        strict=False,
+        coerce=True,
+    )
+
+
+def broken_measure_rules(values: pd.DataFrame, catalogue_ids: set[str]) -> dict[str, int]:
+    """Each broken rule of the contract with the number of rows (or 1 for a whole-table rule) breaking it."""
+    try:
+        measure_frame_contract(catalogue_ids).validate(values, lazy=True)
+        return {}
+    except pa.errors.SchemaErrors as errors:
+        return errors.failure_cases.groupby("check").size().astype(int).to_dict()

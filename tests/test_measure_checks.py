@@ -1,0 +1,91 @@
+"""The gates on marts.measure_values: clean measures pass; each kind of bad measure is caught by its rule."""
+
+import pytest
+
+from orchestration.quality import measure_values_contract, measure_values_coverage, measure_values_suite
+from orchestration.resources import Warehouse
+
+CATALOGUE = ["cla_at_date", "cla_uasc_at_date", "cla_excl_uasc_at_date", "cla_rate_per_10k", "cp_repeat_pct"]
+CLEAN = """
+    select * from (values
+        ('999', 'cla_at_date',           date '2025-03-31', 'snapshot', 'all', 120.0, null,    120.0, 'count'),
+        ('999', 'cla_uasc_at_date',      date '2025-03-31', 'snapshot', 'all', 8.0,   null,    8.0,   'count'),
+        ('999', 'cla_excl_uasc_at_date', date '2025-03-31', 'snapshot', 'all', 112.0, null,    112.0, 'count'),
+        ('999', 'cla_rate_per_10k',      date '2025-03-31', 'snapshot', 'all', 120.0, 20000.0, 60.0,  'rate_per_10k'),
+        ('999', 'cp_repeat_pct',         date '2025-03-31', 'year',     'all', 10.0,  40.0,    25.0,  'percent')
+    ) as t(la_code, measure_id, period_end, period_type, breakdown, numerator, denominator, value, unit)
+"""
+
+
+def candidate(tmp_path, measures_sql: str, catalogue=CATALOGUE) -> Warehouse:
+    warehouse = Warehouse(published_path=str(tmp_path / "csdw.duckdb"))
+    with warehouse.connect(warehouse.candidate) as connection:
+        connection.execute("create schema marts")
+        connection.execute(f"create table marts.measure_values as {measures_sql}")
+        connection.execute("create table marts.measure_catalogue (measure_id varchar)")
+        connection.executemany("insert into marts.measure_catalogue values (?)", [[m] for m in catalogue])
+    return warehouse
+
+
+def failures(result) -> list[str]:
+    return result.metadata["failed"].value
+
+
+def test_clean_measures_pass_every_gate(tmp_path):
+    warehouse = candidate(tmp_path, CLEAN)
+
+    assert measure_values_suite(warehouse=warehouse).passed
+    assert measure_values_contract(warehouse=warehouse).passed
+    assert measure_values_coverage(warehouse=warehouse).passed
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("replace (case when measure_id = 'cp_repeat_pct' then 120.0 else value end as value)",
+         "expect_column_values_to_be_between on value"),
+        ("replace (case when measure_id = 'cp_repeat_pct' then 50.0 else numerator end as numerator)",
+         "expect_column_pair_values_a_to_be_greater_than_b on denominator/numerator"),
+        ("replace (case when measure_id = 'cla_rate_per_10k' then 400.0 else value end as value)",
+         "expect_column_values_to_be_between on value"),
+        ("replace ('cla_at_date' as measure_id)", "expect_compound_columns_to_be_unique"),
+    ],
+    ids=["percent_over_100", "numerator_over_denominator", "implausible_cla_rate", "duplicate_key"],
+)
+def test_the_expectation_suite_blocks_each_kind_of_bad_measure(tmp_path, change, expected):
+    warehouse = candidate(tmp_path, f"with clean as ({CLEAN}) select * {change} from clean")
+
+    result = measure_values_suite(warehouse=warehouse)
+
+    assert not result.passed
+    assert any(failure.startswith(expected) for failure in failures(result))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ("replace (case when measure_id = 'cla_at_date' then 120.5 else value end as value)", "counts are whole numbers"),
+        ("replace (case when measure_id = 'cla_uasc_at_date' then 9.0 else value end as value)",
+         "cla_uasc_at_date + cla_excl_uasc_at_date = cla_at_date"),
+        ("replace (case when measure_id = 'cp_repeat_pct' then 'cp_repeated_pct' else measure_id end as measure_id)",
+         "measure is in the catalogue"),
+    ],
+    ids=["fractional_count", "uasc_identity", "unknown_measure"],
+)
+def test_the_contract_blocks_measures_that_do_not_hang_together(tmp_path, change, expected):
+    warehouse = candidate(tmp_path, f"with clean as ({CLEAN}) select * {change} from clean")
+
+    result = measure_values_contract(warehouse=warehouse)
+
+    assert not result.passed
+    assert any(failure.startswith(expected) for failure in failures(result))
+
+
+def test_a_catalogue_measure_without_values_is_a_warning_naming_it(tmp_path):
+    warehouse = candidate(tmp_path, CLEAN, catalogue=[*CATALOGUE, "cin_at_date"])
+
+    result = measure_values_coverage(warehouse=warehouse)
+
+    assert not result.passed
+    assert result.severity.value == "WARN"
+    assert result.metadata["missing"].value == ["cin_at_date"]

@@ -100,99 +100,50 @@ periods as (
 ),
 
 {#- One row per period end and record counted there: `record_id` is the record for year measures and the child
-    for snapshot measures (so a child is counted once); `is_flagged` marks the percent measures' numerators. -#}
+    for snapshot measures (so a child is counted once); `is_flagged` marks the percent measures' numerators.
+    Year records are dated in [period start, period end]; snapshot records are open at the period end. -#}
+{%- set year_records = [
+    ('referral', 'referrals', 'referral_id', 'referral_date', 'is_rereferral_within_12_months'),
+    ('referral_nfa', 'referrals', 'referral_id', 'referral_date', 'coalesce(is_referral_nfa, false)'),
+    ('assessment', 'assessments', 'assessment_id', 'assessment_authorisation_date', 'is_within_45_working_days'),
+    ('s47', 's47_enquiries', 's47_enquiry_id', 's47_start_date', 'false'),
+    ('icpc', 's47_enquiries', 's47_enquiry_id', 'initial_cpc_date', 'is_initial_cpc_within_15_working_days'),
+    ('cp_start', 'cp_plans', 'cp_plan_id', 'plan_start_date', 'is_repeat_plan'),
+    ('cp_end', 'cp_plans', 'cp_plan_id', 'plan_end_date', 'has_lasted_2_years_plus'),
+] -%}
+{%- set snapshot_records = [
+    ('cin', 'referrals', 'referral_date', 'closure_date', 'false'),
+    ('cin_plan', 'cin_plans', 'plan_start_date', 'plan_end_date', 'false'),
+    ('cp', 'cp_plans', 'plan_start_date', 'plan_end_date',
+        'plan_start_date <= ' ~ dbt.dateadd('year', -2, 'periods.period_end')),
+] -%}
 counted_records as (
 
-    select periods.la_code, periods.period_end, 'referral' as record_kind, referrals.referral_id as record_id,
-        referrals.child_id, referrals.is_rereferral_within_12_months as is_flagged
+    {%- for kind, relation, record_id, dated_on, flag in year_records %}
+
+    select periods.la_code, periods.period_end, '{{ kind }}' as record_kind, {{ relation }}.{{ record_id }} as record_id,
+        {{ relation }}.child_id, {{ flag }} as is_flagged
     from periods
-    inner join referrals
-        on referrals.la_code = periods.la_code
-        and referrals.referral_date between periods.period_start and periods.period_end
+    inner join {{ relation }}
+        on {{ relation }}.la_code = periods.la_code
+        and {{ relation }}.{{ dated_on }} between periods.period_start and periods.period_end
 
     union all
+    {%- endfor %}
+    {%- for kind, relation, started_on, ended_on, flag in snapshot_records %}
 
-    select periods.la_code, periods.period_end, 'referral_nfa', referrals.referral_id,
-        referrals.child_id, coalesce(referrals.is_referral_nfa, false)
+    select periods.la_code, periods.period_end, '{{ kind }}', {{ relation }}.child_id,
+        {{ relation }}.child_id, {{ flag }}
     from periods
-    inner join referrals
-        on referrals.la_code = periods.la_code
-        and referrals.referral_date between periods.period_start and periods.period_end
+    inner join {{ relation }}
+        on {{ relation }}.la_code = periods.la_code
+        and {{ relation }}.{{ started_on }} <= periods.period_end
+        and ({{ relation }}.{{ ended_on }} is null or {{ relation }}.{{ ended_on }} > periods.period_end)
+    {%- if not loop.last %}
 
     union all
-
-    select periods.la_code, periods.period_end, 'assessment', assessments.assessment_id,
-        assessments.child_id, assessments.is_within_45_working_days
-    from periods
-    inner join assessments
-        on assessments.la_code = periods.la_code
-        and assessments.assessment_authorisation_date between periods.period_start and periods.period_end
-
-    union all
-
-    select periods.la_code, periods.period_end, 's47', s47_enquiries.s47_enquiry_id,
-        s47_enquiries.child_id, false
-    from periods
-    inner join s47_enquiries
-        on s47_enquiries.la_code = periods.la_code
-        and s47_enquiries.s47_start_date between periods.period_start and periods.period_end
-
-    union all
-
-    select periods.la_code, periods.period_end, 'icpc', s47_enquiries.s47_enquiry_id,
-        s47_enquiries.child_id, s47_enquiries.is_initial_cpc_within_15_working_days
-    from periods
-    inner join s47_enquiries
-        on s47_enquiries.la_code = periods.la_code
-        and s47_enquiries.initial_cpc_date between periods.period_start and periods.period_end
-
-    union all
-
-    select periods.la_code, periods.period_end, 'cp_start', cp_plans.cp_plan_id,
-        cp_plans.child_id, cp_plans.is_repeat_plan
-    from periods
-    inner join cp_plans
-        on cp_plans.la_code = periods.la_code
-        and cp_plans.plan_start_date between periods.period_start and periods.period_end
-
-    union all
-
-    select periods.la_code, periods.period_end, 'cp_end', cp_plans.cp_plan_id,
-        cp_plans.child_id, cp_plans.has_lasted_2_years_plus
-    from periods
-    inner join cp_plans
-        on cp_plans.la_code = periods.la_code
-        and cp_plans.plan_end_date between periods.period_start and periods.period_end
-
-    union all
-
-    select periods.la_code, periods.period_end, 'cin', referrals.child_id,
-        referrals.child_id, false
-    from periods
-    inner join referrals
-        on referrals.la_code = periods.la_code
-        and referrals.referral_date <= periods.period_end
-        and (referrals.closure_date is null or referrals.closure_date > periods.period_end)
-
-    union all
-
-    select periods.la_code, periods.period_end, 'cin_plan', cin_plans.child_id,
-        cin_plans.child_id, false
-    from periods
-    inner join cin_plans
-        on cin_plans.la_code = periods.la_code
-        and cin_plans.plan_start_date <= periods.period_end
-        and (cin_plans.plan_end_date is null or cin_plans.plan_end_date > periods.period_end)
-
-    union all
-
-    select periods.la_code, periods.period_end, 'cp', cp_plans.child_id,
-        cp_plans.child_id, cp_plans.plan_start_date <= {{ dbt.dateadd('year', -2, 'periods.period_end') }}
-    from periods
-    inner join cp_plans
-        on cp_plans.la_code = periods.la_code
-        and cp_plans.plan_start_date <= periods.period_end
-        and (cp_plans.plan_end_date is null or cp_plans.plan_end_date > periods.period_end)
+    {%- endif %}
+    {%- endfor %}
 
 ),
 

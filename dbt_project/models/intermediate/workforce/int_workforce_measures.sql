@@ -1,6 +1,7 @@
 {#- Social work workforce measures (MEASURES.md), one row per LA, measure and month end, summed over teams.
     Turnover is over the 12 months to the date (period_type year); the others are snapshots. The average
-    caseload is published only at month ends with a caseload snapshot. -#}
+    caseload is published only at month ends with a caseload snapshot. Each measure is also broken down by
+    team ('team=<name>'). -#}
 with
 
 teams as (
@@ -9,11 +10,20 @@ teams as (
 
 ),
 
+broken_down as (
+
+    select *, 'all' as breakdown from teams
+    union all
+    select *, {{ dbt.concat(["'team='", "team_name"]) }} from teams
+
+),
+
 totals as (
 
     select
         la_code,
         period_end,
+        breakdown,
         sum(permanent_fte) as permanent_fte,
         sum(agency_fte) as agency_fte,
         sum(funded_fte) as funded_fte,
@@ -23,40 +33,40 @@ totals as (
         sum(cases_held) as cases_held,
         sum(case_holding_fte) as case_holding_fte
 
-    from teams
-    group by la_code, period_end
+    from broken_down
+    group by la_code, period_end, breakdown
 
 ),
 
 measures as (
 
-    select la_code, 'sw_fte' as measure_id, period_end, 'snapshot' as period_type,
+    select la_code, 'sw_fte' as measure_id, period_end, 'snapshot' as period_type, breakdown,
         permanent_fte as numerator, cast(null as double) as denominator, 'fte' as unit
     from totals
 
     union all
 
-    select la_code, 'sw_agency_fte', period_end, 'snapshot', agency_fte, null, 'fte'
+    select la_code, 'sw_agency_fte', period_end, 'snapshot', breakdown, agency_fte, null, 'fte'
     from totals
 
     union all
 
-    select la_code, 'sw_vacancy_rate_pct', period_end, 'snapshot', vacant_fte, funded_fte, 'percent'
+    select la_code, 'sw_vacancy_rate_pct', period_end, 'snapshot', breakdown, vacant_fte, funded_fte, 'percent'
     from totals
 
     union all
 
-    select la_code, 'sw_agency_rate_pct', period_end, 'snapshot', agency_fte, agency_fte + permanent_fte, 'percent'
+    select la_code, 'sw_agency_rate_pct', period_end, 'snapshot', breakdown, agency_fte, agency_fte + permanent_fte, 'percent'
     from totals
 
     union all
 
-    select la_code, 'sw_turnover_rate_pct', period_end, 'year', permanent_leaver_fte_12m, permanent_fte, 'percent'
+    select la_code, 'sw_turnover_rate_pct', period_end, 'year', breakdown, permanent_leaver_fte_12m, permanent_fte, 'percent'
     from totals
 
     union all
 
-    select la_code, 'sw_avg_caseload', period_end, 'snapshot', cases_held, case_holding_fte, 'count'
+    select la_code, 'sw_avg_caseload', period_end, 'snapshot', breakdown, cases_held, case_holding_fte, 'count'
     from totals
     where has_caseload_snapshot = 1
 
@@ -69,7 +79,7 @@ final as (
         measure_id,
         period_end,
         period_type,
-        'all' as breakdown,
+        breakdown,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(

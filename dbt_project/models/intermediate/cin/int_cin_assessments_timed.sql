@@ -33,7 +33,7 @@ final as (
         assessments.source_row_number
 
     from assessments
-    inner join dates as started on started.date_day = assessments.assessment_start_date
+    left join dates as started on started.date_day = assessments.assessment_start_date
     left join dates as authorised on authorised.date_day = assessments.assessment_authorisation_date
 
 )

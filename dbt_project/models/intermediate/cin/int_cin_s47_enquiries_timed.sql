@@ -33,7 +33,7 @@ final as (
         enquiries.source_row_number
 
     from enquiries
-    inner join dates as started on started.date_day = enquiries.s47_start_date
+    left join dates as started on started.date_day = enquiries.s47_start_date
     left join dates as conference on conference.date_day = enquiries.initial_cpc_date
 
 )

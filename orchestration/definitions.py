@@ -6,6 +6,7 @@ from dagster_dbt import DbtCliResource
 from orchestration.cin import cin_raw_tables
 from orchestration.dbt import warehouse_models
 from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT
+from orchestration.exports import Exports
 from orchestration.publish import published_warehouse
 from orchestration.quality import (
     fct_cla_episodes_suite,
@@ -48,6 +49,7 @@ def build_definitions(settings: Settings) -> dg.Definitions:
                 max_rejected_percent=settings.max_rejected_percent,
             ),
             "dbt": DbtCliResource(project_dir=DBT_PROJECT, dbt_executable=DBT_EXECUTABLE),
+            "exports": Exports(suppress_at_most=settings.export_suppress_at_most),
         },
     )
 

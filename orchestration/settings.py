@@ -24,6 +24,7 @@ class Settings:
     reference_date: date | None
     max_rejected_percent: float = 5.0
     max_row_count_change_percent: float = 25.0
+    export_suppress_at_most: int = 5
 
     @classmethod
     def from_env(cls, landing_dir: str | None = None, warehouse_path: str | None = None) -> "Settings":
@@ -39,6 +40,8 @@ class Settings:
             reference_date=date.fromisoformat(reference) if reference else None,
             max_rejected_percent=float(configured["ingest"]["max_rejected_percent"]),
             max_row_count_change_percent=float(configured["gates"]["max_row_count_change_percent"]),
+            # A thresholds file written before exports existed keeps DfE's threshold.
+            export_suppress_at_most=int(configured.get("exports", {}).get("suppress_at_most", 5)),
         )
 
 

@@ -24,12 +24,14 @@ named_plans as (
 first_plans as (
 
     select
-        request_id,
+        la_code,
+        person_id,
+        received_date,
         plan_id,
         plan_started_on,
         plan_ceased_on,
         cease_reason_code,
-        row_number() over (partition by request_id order by plan_started_on) as plan_number
+        row_number() over (partition by la_code, person_id, received_date order by plan_started_on) as plan_number
 
     from named_plans
 
@@ -52,9 +54,14 @@ joined as (
         {{ dbt.datediff('requests.received_date', 'first_plans.plan_started_on', 'day') }} as days_to_plan
 
     from requests
-    left join assessments on assessments.request_id = requests.request_id
+    left join assessments
+        on assessments.la_code = requests.la_code
+        and assessments.person_id = requests.person_id
+        and assessments.received_date = requests.received_date
     left join first_plans
-        on first_plans.request_id = requests.request_id
+        on first_plans.la_code = requests.la_code
+        and first_plans.person_id = requests.person_id
+        and first_plans.received_date = requests.received_date
         and first_plans.plan_number = 1
 
 ),

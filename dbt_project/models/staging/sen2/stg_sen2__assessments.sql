@@ -9,8 +9,6 @@ source as (
 renamed as (
 
     select
-        {{ dbt.hash(dbt.concat(["la_code", "'|'", "PersonRef", "'|'", dbt.safe_cast("ReceivedDate", api.Column.translate_type("string"))])) }}
-            as request_id,
         la_code,
         PersonRef as person_id,
         ReceivedDate as received_date,

@@ -11,8 +11,6 @@ renamed as (
     select
         {{ dbt.hash(dbt.concat(["la_code", "'|'", "PersonRef", "'|'", dbt.safe_cast("ReceivedDate", api.Column.translate_type("string")), "'|'", dbt.safe_cast("StartDate", api.Column.translate_type("string"))])) }}
             as plan_id,
-        {{ dbt.hash(dbt.concat(["la_code", "'|'", "PersonRef", "'|'", dbt.safe_cast("ReceivedDate", api.Column.translate_type("string"))])) }}
-            as request_id,
         la_code,
         PersonRef as person_id,
         ReceivedDate as received_date,

@@ -1,3 +1,4 @@
+{#- The columns and their types are the model's contract (_neet__models.yml). -#}
 with
 
 activities as (
@@ -8,25 +9,7 @@ activities as (
 
 final as (
 
-    select
-        activity_snapshot_id,
-        la_code,
-        young_person_id,
-        child_id,
-        snapshot_date,
-        academic_year_start_year,
-        academic_age,
-        activity_code,
-        activity_label,
-        activity_start_date,
-        send_code,
-        is_looked_after,
-        is_care_leaver,
-        is_in_cohort,
-        is_neet,
-        is_not_known
-
-    from activities
+    select * from activities
 
 )
 

@@ -1,3 +1,4 @@
+{#- The columns and their types are the model's contract (_send__models.yml). -#}
 with
 
 requests as (
@@ -8,22 +9,7 @@ requests as (
 
 final as (
 
-    select
-        request_id,
-        la_code,
-        person_id,
-        received_date,
-        request_outcome_date,
-        assessment_outcome_date,
-        is_week20_exception,
-        plan_id,
-        plan_started_on,
-        plan_ceased_on,
-        cease_reason_code,
-        days_to_plan,
-        is_plan_within_20_weeks
-
-    from requests
+    select * from requests
 
 )
 

@@ -1,3 +1,4 @@
+{#- The columns and their types are the model's contract (_workforce__models.yml). -#}
 with
 
 teams as (
@@ -8,20 +9,7 @@ teams as (
 
 final as (
 
-    select
-        la_code,
-        team_name,
-        period_end,
-        permanent_fte,
-        agency_fte,
-        funded_fte,
-        vacant_fte,
-        permanent_leaver_fte_12m,
-        has_caseload_snapshot,
-        cases_held,
-        case_holding_fte
-
-    from teams
+    select * from teams
 
 )
 

@@ -22,6 +22,7 @@ MANIFEST = "defects_manifest.csv"
 MANIFEST_COLUMNS = ["family", "file", "row", "field", "defect", "rule"]
 REPAIRED = "repaired at ingest"
 XML_VALUE = re.compile(r"^(\s*<(\w+)>)([^<]*)(</\2>)\s*$")
+XML_LEAF = re.compile(r"<(\w+)>([^<\n]+)</\1>")
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,13 @@ def _ssda903(injector: _Injector) -> None:
         and episodes.get(row - 1, "DEC") == episodes.get(row, "DECOM")
         and (_csv_date(episodes.get(row, "DECOM")) - _csv_date(episodes.get(row - 1, "DECOM"))).days > 30
     ]
-    # a child's only episode in the file, still open: a future start overlaps nothing
-    only_episode_open = [
-        row for row in open_rows
+    # a child's only episode in the file: a changed start or identifier interacts with no other row
+    only_episode = [
+        row for row in data_rows
         if episodes.get(row - 1, "CHILD") != episodes.get(row, "CHILD")
         and (row == len(episodes.lines) or episodes.get(row + 1, "CHILD") != episodes.get(row, "CHILD"))
     ]
+    only_episode_open = [row for row in only_episode if row in open_rows]
     used: set[int] = set()
 
     def pick(candidates: list[int]) -> int | None:
@@ -151,10 +153,10 @@ def _ssda903(injector: _Injector) -> None:
         ("DECOM", "wrong_date_format", RULE_DATE, closed + open_rows,
          lambda row: "2024/13/45"),
         ("LS", "missing_mandatory", RULE_MANDATORY, closed + open_rows, lambda row: ""),
-        ("CHILD", "identifier_float_suffix", REPAIRED, closed + open_rows,
+        ("CHILD", "identifier_float_suffix", REPAIRED, only_episode,
          lambda row: episodes.get(row, "CHILD") + ".0"),
     ]
-    leading_zeros = [row for row in data_rows if episodes.get(row, "CHILD").startswith("0")]
+    leading_zeros = [row for row in only_episode if episodes.get(row, "CHILD").startswith("0")]
     if leading_zeros:
         edits.append(("CHILD", "identifier_leading_zeros_lost", REPAIRED, leading_zeros,
                       lambda row: episodes.get(row, "CHILD").lstrip("0")))
@@ -185,11 +187,14 @@ def _ssda903(injector: _Injector) -> None:
 
 
 def _truncate(path: Path, injector: _Injector) -> None:
-    """Cut the file part-way through a line (a row or an element) in its second half."""
+    """Cut the file part-way through a line in its second half: a CSV just into a row's second cell (so the
+    row is short of columns), an XML file inside an element."""
     text = path.read_text(encoding="utf-8")
-    cut = injector.rng.randrange(len(text) // 2, len(text) - 2)
-    while text[cut] in "\r\n<>" or text[cut - 1] in "\r\n":
-        cut -= 1
+    cut = injector.rng.randrange(len(text) // 2, len(text) * 3 // 4)
+    if path.suffix == ".csv":
+        cut = text.index(",", text.rindex("\n", 0, cut) + 1) + 2
+    else:
+        cut = XML_LEAF.search(text, cut).start(2) + 1
     path.write_text(text[:cut], encoding="utf-8")
 
 

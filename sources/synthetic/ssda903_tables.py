@@ -135,7 +135,8 @@ def _period_rows(tables: dict[str, list[dict]], rng: random.Random, child: Child
             ended = _known(end, last)
             tables["sw_episodes"].append({"CHILD": child_id, "DOB": dob, "SW_ID": worker, "SW_DECOM": dmy(start),
                                           "SW_DEC": dmy(ended), "SW_REASON": reason if ended else ""})
-    if first <= period.start <= last:
+    # one row per child: a second period starting in the same year adds none (the child's rows come last)
+    if first <= period.start <= last and not any(row["CHILD"] == child_id for row in tables["prev_perm"][-1:]):
         previous = "Z1" if rng.random() < 0.88 else rng.choice(["P1", "P2", "P3", "P4"])
         tables["prev_perm"].append({
             "CHILD": child_id, "DOB": dob, "PREV_PERM": previous,

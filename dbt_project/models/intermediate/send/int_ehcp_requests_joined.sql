@@ -21,6 +21,12 @@ named_plans as (
 
 ),
 
+persons as (
+
+    select * from {{ ref('stg_sen2__persons') }}
+
+),
+
 first_plans as (
 
     select
@@ -43,6 +49,7 @@ joined as (
         requests.request_id,
         requests.la_code,
         requests.person_id,
+        case persons.sex_code when 'M' then 'male' when 'F' then 'female' else 'unknown' end as sex,
         requests.received_date,
         requests.request_outcome_date,
         assessments.assessment_outcome_date,
@@ -54,6 +61,9 @@ joined as (
         {{ dbt.datediff('requests.received_date', 'first_plans.plan_started_on', 'day') }} as days_to_plan
 
     from requests
+    left join persons
+        on persons.la_code = requests.la_code
+        and persons.person_id = requests.person_id
     left join assessments
         on assessments.la_code = requests.la_code
         and assessments.person_id = requests.person_id

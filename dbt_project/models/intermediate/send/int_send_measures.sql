@@ -1,7 +1,9 @@
 {#- SEND measures (MEASURES.md, SEN2), one row per LA, measure and month end. Requests, new plans and 20-week
     timeliness count over the 12 months ending at each month end, so the 31 December row is the calendar year
     that DfE publishes timeliness for. Plans with Week20 exceptions leave both sides of the timeliness
-    percentage. A plan is active at D when it started on or before D and has no CeaseDate on or before D. -#}
+    percentage. A plan is active at D when it started on or before D and has no CeaseDate on or before D.
+    Every measure is also broken down by sex; each breakdown present in the LA's data gets a row at every
+    period end, zero counts included. -#}
 with
 
 requests as (
@@ -16,21 +18,30 @@ period_ends as (
 
 ),
 
-local_authorities as (
+requests_broken_down as (
 
-    select distinct la_code from {{ ref('fct_ehcp_requests') }}
+    select *, 'all' as breakdown from requests
+    union all
+    select *, {{ dbt.concat(["'sex='", "sex"]) }} from requests
+
+),
+
+breakdowns as (
+
+    select distinct la_code, breakdown from requests_broken_down
 
 ),
 
 periods as (
 
     select
-        local_authorities.la_code,
+        breakdowns.la_code,
+        breakdowns.breakdown,
         period_ends.period_end,
         {{ dbt.last_day(dbt.dateadd('month', -12, 'period_ends.period_end'), 'month') }} as year_before
 
     from period_ends
-    cross join local_authorities
+    cross join breakdowns
 
 ),
 
@@ -38,54 +49,56 @@ counted as (
 
     select
         periods.la_code,
+        periods.breakdown,
         periods.period_end,
         count(distinct case
-            when requests.received_date > periods.year_before and requests.received_date <= periods.period_end
-            then requests.request_id end) as requests_received,
+            when broken_down.received_date > periods.year_before and broken_down.received_date <= periods.period_end
+            then broken_down.request_id end) as requests_received,
         count(distinct case
-            when requests.plan_started_on > periods.year_before and requests.plan_started_on <= periods.period_end
-            then requests.plan_id end) as new_plans,
+            when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
+            then broken_down.plan_id end) as new_plans,
         count(distinct case
-            when requests.plan_started_on > periods.year_before and requests.plan_started_on <= periods.period_end
-                and not requests.is_week20_exception
-            then requests.plan_id end) as new_plans_without_exceptions,
+            when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
+                and not broken_down.is_week20_exception
+            then broken_down.plan_id end) as new_plans_without_exceptions,
         count(distinct case
-            when requests.plan_started_on > periods.year_before and requests.plan_started_on <= periods.period_end
-                and not requests.is_week20_exception and requests.is_plan_within_20_weeks
-            then requests.plan_id end) as new_plans_within_20_weeks,
+            when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
+                and not broken_down.is_week20_exception and broken_down.is_plan_within_20_weeks
+            then broken_down.plan_id end) as new_plans_within_20_weeks,
         count(distinct case
-            when requests.plan_started_on <= periods.period_end
-                and (requests.plan_ceased_on is null or requests.plan_ceased_on > periods.period_end)
-            then requests.person_id end) as people_with_active_plan
+            when broken_down.plan_started_on <= periods.period_end
+                and (broken_down.plan_ceased_on is null or broken_down.plan_ceased_on > periods.period_end)
+            then broken_down.person_id end) as people_with_active_plan
 
     from periods
-    left join requests
-        on requests.la_code = periods.la_code
-        and requests.received_date <= periods.period_end
+    left join requests_broken_down as broken_down
+        on broken_down.la_code = periods.la_code
+        and broken_down.breakdown = periods.breakdown
+        and broken_down.received_date <= periods.period_end
 
-    group by periods.la_code, periods.period_end
+    group by periods.la_code, periods.breakdown, periods.period_end
 
 ),
 
 measures as (
 
-    select la_code, 'ehcp_requests' as measure_id, period_end, 'year' as period_type,
+    select la_code, 'ehcp_requests' as measure_id, period_end, 'year' as period_type, breakdown,
         requests_received as numerator, cast(null as double) as denominator, 'count' as unit
     from counted
 
     union all
 
-    select la_code, 'ehcp_new_plans', period_end, 'year', new_plans, null, 'count'
+    select la_code, 'ehcp_new_plans', period_end, 'year', breakdown, new_plans, null, 'count'
     from counted
 
     union all
 
-    select la_code, 'ehcp_20wk_pct', period_end, 'year', new_plans_within_20_weeks, new_plans_without_exceptions, 'percent'
+    select la_code, 'ehcp_20wk_pct', period_end, 'year', breakdown, new_plans_within_20_weeks, new_plans_without_exceptions, 'percent'
     from counted
 
     union all
 
-    select la_code, 'ehcp_active_at_date', period_end, 'snapshot', people_with_active_plan, null, 'count'
+    select la_code, 'ehcp_active_at_date', period_end, 'snapshot', breakdown, people_with_active_plan, null, 'count'
     from counted
 
 ),
@@ -97,7 +110,7 @@ final as (
         measure_id,
         period_end,
         period_type,
-        'all' as breakdown,
+        breakdown,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
         cast(case when unit = 'percent' then {{ percent('numerator', 'denominator') }} else numerator end as double)

@@ -94,10 +94,13 @@ class _Injector:
 
 
 def _family_files(out: Path, family: str, pattern: str) -> list[Path]:
-    """The family's files matching `pattern`, for the first LA of a region (sub-folder) or the single LA."""
+    """The family's files matching `pattern`, of the single LA or, in a region, of the LA with the most data
+    in that family (a small LA's tables can be empty)."""
     folder = out / family
-    la_folders = sorted(path for path in folder.iterdir() if path.is_dir())
-    return sorted((la_folders[0] if la_folders else folder).glob(pattern))
+    la_folders = [path for path in folder.iterdir() if path.is_dir()]
+    if la_folders:
+        folder = max(sorted(la_folders), key=lambda la: sum(path.stat().st_size for path in la.iterdir()))
+    return sorted(folder.glob(pattern))
 
 
 def _csv_date(text: str) -> date:
@@ -181,9 +184,12 @@ def _ssda903(injector: _Injector) -> None:
     reviews.save()
     injector.record(family, reviews.path, None, "REVIEW_CODE", "missing_column", RULE_COLUMNS)
 
-    missing = _family_files(injector.out, family, "ssda903_????-??_missing.csv")[0]
-    _truncate(missing, injector)
-    injector.record(family, missing, None, "", "truncated_file", RULE_READABLE)
+    # the earliest year's missing-episodes table that has rows to cut
+    missing = next((path for path in _family_files(injector.out, family, "ssda903_????-??_missing.csv")
+                    if len(path.read_text(encoding="utf-8").splitlines()) >= 3), None)
+    if missing is not None:
+        _truncate(missing, injector)
+        injector.record(family, missing, None, "", "truncated_file", RULE_READABLE)
 
 
 def _truncate(path: Path, injector: _Injector) -> None:
@@ -217,6 +223,8 @@ def _cin(injector: _Injector) -> None:
          (injector.reference + timedelta(days=300)).isoformat()),
     ]
     for tag, kind, rule, candidates, new_value in edits:
+        if not candidates:
+            continue
         row = injector.rng.choice(candidates)
         census.set(row, new_value)
         injector.record(family, census.path, row, tag, kind, rule)
@@ -232,10 +240,11 @@ def _sen2(injector: _Injector) -> None:
     family = "sen2"
     files = _family_files(injector.out, family, "sen2_*.xml")
     latest = _XmlFile(files[-1])
-    row = injector.rng.choice(latest.lines_of("SENtype"))
-    latest.set(row, "XYZ")
-    latest.save()
-    injector.record(family, latest.path, row, "SENtype", "invalid_code", code_list_rule("sen2_sen_type"))
+    if latest.lines_of("SENtype"):
+        row = injector.rng.choice(latest.lines_of("SENtype"))
+        latest.set(row, "XYZ")
+        latest.save()
+        injector.record(family, latest.path, row, "SENtype", "invalid_code", code_list_rule("sen2_sen_type"))
     _truncate(files[0], injector)
     injector.record(family, files[0], None, "", "truncated_file", RULE_READABLE)
 

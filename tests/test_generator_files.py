@@ -200,14 +200,16 @@ def test_children_are_linked_across_families(small):
     assert len(leavers) > 5 and len(leavers - set(header)) == 0
 
 
-def test_region_scale_writes_one_folder_per_la_with_distinct_ids(tmp_path, monkeypatch):
+def test_region_scale_writes_one_folder_per_la_with_distinct_ids_and_defects_in_them(tmp_path, monkeypatch):
     from sources.synthetic import generate as generate_module
     from sources.synthetic.targets import SCALES, Scale, targets_for
 
     monkeypatch.setitem(SCALES, "region", Scale(population=None, years=1, region=True))
     monkeypatch.setattr(generate_module, "la_plan", lambda scale, la: [targets_for("838", True),
                                                                        targets_for("201", True)])
-    generate_module.generate(tmp_path, "region", seed=1, show_progress=False)
+    generate_module.generate(tmp_path, "region", seed=1, defects=True, show_progress=False)
+    manifest = _rows(tmp_path / "defects_manifest.csv")
+    assert manifest and all(row["file"].split("/")[1] in ("838", "201") for row in manifest)
     ids = {}
     for la in ("838", "201"):
         header = _rows(tmp_path / "ssda903" / la / "ssda903_2024-25_header.csv")

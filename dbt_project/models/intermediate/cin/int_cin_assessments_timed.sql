@@ -22,7 +22,6 @@ final as (
         assessments.referral_id,
         assessments.la_code,
         assessments.child_id,
-        assessments.referral_date,
         assessments.assessment_start_date,
         assessments.assessment_internal_review_date,
         assessments.assessment_authorisation_date,

@@ -27,7 +27,6 @@ final as (
         referral_id,
         la_code,
         child_id,
-        referral_date,
         plan_start_date,
         plan_end_date,
         initial_category_of_abuse_code,

@@ -21,7 +21,6 @@ final as (
         enquiries.referral_id,
         enquiries.la_code,
         enquiries.child_id,
-        enquiries.referral_date,
         enquiries.s47_start_date,
         enquiries.initial_cpc_target_date,
         enquiries.initial_cpc_date,

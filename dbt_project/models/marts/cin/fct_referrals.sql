@@ -1,3 +1,4 @@
+{#- The columns and their types are the model's contract (_cin__models.yml). -#}
 with
 
 referrals as (
@@ -8,26 +9,7 @@ referrals as (
 
 final as (
 
-    select
-        referral_id,
-        la_code,
-        child_id,
-        referral_date,
-        referral_source_code,
-        referral_source_label,
-        primary_need_code,
-        primary_need_label,
-        closure_date,
-        reason_for_closure_code,
-        reason_for_closure_label,
-        is_referral_nfa,
-        referral_number,
-        previous_referral_date,
-        is_rereferral_within_12_months,
-        source_file,
-        source_row_number
-
-    from referrals
+    select * from referrals
 
 )
 

@@ -245,6 +245,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     measures_parser.add_argument("--period", type=date.fromisoformat, help="period end YYYY-MM-DD (default latest)")
     measures_parser.add_argument("--format", choices=["table", "csv", "json"], default="table")
     measures_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    report_parser = commands.add_parser("report", help="HTML performance report from the published warehouse")
+    report_parser.add_argument("--out", type=Path, help="HTML file (default reports/performance.html beside it)")
+    report_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
     args = parser.parse_args(argv)
 
     if args.command == "demo":
@@ -261,6 +264,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not settings.warehouse_path.exists():
         console.print(f"[red]No published warehouse at {settings.warehouse_path}[/]: run `csdw refresh` first.")
         return EXIT_ERROR
+    if args.command == "report":
+        from orchestration.report import write_report
+        from orchestration.resources import Warehouse
+
+        out = write_report(Warehouse(published_path=str(settings.warehouse_path)), args.out, settings.la_code)
+        console.print(f"Performance report: {out}")
+        return EXIT_PUBLISHED
     print_measures(latest_measures(settings.warehouse_path, args.period), args.format)
     return EXIT_PUBLISHED
 

@@ -1,7 +1,8 @@
 {#- NEET measures (MEASURES.md, CCIS), one row per LA, measure and CCIS snapshot. The periods are the month-end
     snapshots present in the CCIS files, not `int_period_ends`: that spine follows the CIN/SSDA903 coverage,
     and a month end without a CCIS file has no cohort to measure (it would read as 0 of 0), while CCIS can
-    start before or run after the case-management extracts. The annual headline is DfE's December-January-
+    start before or run after the case-management extracts. Snapshots after the reference date are left out,
+    as the other areas' periods are. The annual headline is DfE's December-January-
     February average, published at the end of February: numerator and denominator summed over the three
     month ends, emitted only when all three snapshots are present. Every measure is also broken down by SEND
     status ('send=ehcp', 'send=sen_support', 'send=none'), as the DfE NEET dashboard publishes it. -#}
@@ -17,6 +18,7 @@ month_ends as (
 
     select date_day from {{ ref('dim_date') }}
     where is_month_end
+        and date_day <= {{ reference_date_expression('date_day') }}
 
 ),
 

@@ -19,14 +19,13 @@ from datetime import datetime
 from pathlib import Path
 
 import jinja2
-import matplotlib
+import pandas as pd
+from markupsafe import Markup
+from matplotlib.dates import DateFormatter
+# A Figure used directly needs no display and no pyplot global state.
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")  # no display on a server; must precede pyplot
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from markupsafe import Markup  # noqa: E402
-
-from orchestration.resources import Warehouse  # noqa: E402
+from orchestration.resources import Warehouse
 
 TEMPLATES = Path(__file__).parent / "templates"
 TREND_MONTHS = 24
@@ -115,7 +114,8 @@ def change_judgement(change: float | None, polarity: str) -> str:
 
 def trend_chart(series: pd.DataFrame, unit: str, england: float | None, target: Target | None) -> Markup:
     """The measure's last 24 month ends as an inline SVG line chart, with England and the target as flat lines."""
-    figure, axes = plt.subplots(figsize=(5.2, 1.9))
+    figure = Figure(figsize=(5.2, 1.9))
+    axes = figure.subplots()
     axes.plot(series["period_end"], series["value"], marker="o", markersize=2.5, linewidth=1.6, color="#1d4f91",
               label="LA")
     if england is not None and unit in COMPARABLE_UNITS:
@@ -124,14 +124,13 @@ def trend_chart(series: pd.DataFrame, unit: str, england: float | None, target: 
         axes.axhline(target.value, color="#2e7d32", linestyle=":", linewidth=1.2, label="target")
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(labelsize=7)
-    axes.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %y"))
+    axes.xaxis.set_major_formatter(DateFormatter("%b %y"))
     axes.grid(axis="y", linewidth=0.4, color="#dddddd")
     if len(axes.get_lines()) > 1:
         axes.legend(fontsize=6.5, frameon=False, loc="best")
     figure.tight_layout(pad=0.4)
     buffer = io.StringIO()
     figure.savefig(buffer, format="svg")
-    plt.close(figure)
     svg = buffer.getvalue()
     return Markup(svg[svg.index("<svg"):])
 

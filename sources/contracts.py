@@ -513,11 +513,17 @@ def _lines_of_row(rows: pd.DataFrame, position: int) -> list[int]:
 
 
 def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
-    """Where several collection years hold the same record, the latest year's wins (as in the LIIA pipeline)."""
+    """Where several collection years hold the same record, the latest year's wins (as in the LIIA pipeline).
+    Identifiers are compared as they are hashed, so `0012345` in one year and `12345` in the next are one child."""
     if not contract.unique:
         return rows
+    identifiers = {f.name for f in contract.fields if f.is_identifier}
+    key = pd.DataFrame({
+        column: rows[column].map(normalise_identifier, na_action="ignore") if column in identifiers else rows[column]
+        for column in (*contract.unique, "la_code")
+    })
     ordered = rows.sort_values(["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable")
-    return ordered.drop_duplicates([*contract.unique, "la_code"], keep="last").sort_index()
+    return ordered[~key.loc[ordered.index].duplicated(keep="last")].sort_index()
 
 
 def _check_threshold(table: str, contract: TableContract, result: ContractResult, max_percent: float) -> None:

@@ -30,8 +30,10 @@ def measure_values_expectations() -> list:
             column="value", min_value=0, max_value=100, row_condition=Column("unit") == "percent"
         ),
         expect.ExpectColumnValuesToBeBetween(column="value", min_value=0),
+        # Only a percent's numerator is a part of its denominator (a caseload's cases outnumber its FTE).
         expect.ExpectColumnPairValuesAToBeGreaterThanB(
-            column_A="denominator", column_B="numerator", or_equal=True, ignore_row_if="either_value_is_missing"
+            column_A="denominator", column_B="numerator", or_equal=True, ignore_row_if="either_value_is_missing",
+            row_condition=Column("unit") == "percent",
         ),
         expect.ExpectColumnValuesToBeBetween(
             column="value", min_value=CLA_RATE_RANGE[0], max_value=CLA_RATE_RANGE[1],
@@ -41,8 +43,10 @@ def measure_values_expectations() -> list:
 
 
 def _counts_are_whole(values: pd.DataFrame) -> pd.Series:
+    """What is counted (a count's numerator: children, plans, cases) is whole; an average count such as
+    cases per social worker may not be."""
     counts = values["unit"] == "count"
-    return ~counts | values["value"].isna() | (values["value"] == values["value"].round())
+    return ~counts | values["numerator"].isna() | (values["numerator"] == values["numerator"].round())
 
 
 def _uasc_parts_add_up(values: pd.DataFrame) -> bool:
@@ -65,6 +69,7 @@ def measure_frame_contract(catalogue_ids: set[str]) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(
         {
             "measure_id": pa.Column(str, pa.Check.isin(sorted(catalogue_ids), error="measure is in the catalogue")),
+            "numerator": pa.Column(float, nullable=True),
             "value": pa.Column(float, nullable=True),
         },
         checks=[

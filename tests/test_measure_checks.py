@@ -64,7 +64,8 @@ def test_the_expectation_suite_blocks_each_kind_of_bad_measure(tmp_path, change,
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ("replace (case when measure_id = 'cla_at_date' then 120.5 else value end as value)", "counts are whole numbers"),
+        ("replace (case when measure_id = 'cla_at_date' then 120.5 else numerator end as numerator)",
+         "counts are whole numbers"),
         ("replace (case when measure_id = 'cla_uasc_at_date' then 9.0 else value end as value)",
          "cla_uasc_at_date + cla_excl_uasc_at_date = cla_at_date"),
         ("replace (case when measure_id = 'cp_repeat_pct' then 'cp_repeated_pct' else measure_id end as measure_id)",
@@ -79,6 +80,15 @@ def test_the_contract_blocks_measures_that_do_not_hang_together(tmp_path, change
 
     assert not result.passed
     assert any(failure.startswith(expected) for failure in failures(result))
+
+
+def test_an_average_count_may_be_fractional_and_exceed_its_denominator(tmp_path):
+    caseload = ("union all select '999', 'sw_avg_caseload', date '2025-03-31', 'snapshot', 'all', "
+                "310.0, 20.5, 15.12, 'count'")
+    warehouse = candidate(tmp_path, f"{CLEAN} {caseload}", catalogue=[*CATALOGUE, "sw_avg_caseload"])
+
+    assert measure_values_suite(warehouse=warehouse).passed
+    assert measure_values_contract(warehouse=warehouse).passed
 
 
 def test_a_catalogue_measure_without_values_is_a_warning_naming_it(tmp_path):

@@ -11,7 +11,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export GX_ANALYTICS_ENABLED := false
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test dev bench manifest clean
+.PHONY: install demo test dev bench manifest clean docs
 
 install: $(STAMP)
 
@@ -37,6 +37,17 @@ test: $(MANIFEST)
 dev: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME)
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+# dbt docs of the published warehouse (lineage from extract to measure, exposures, column types), as one static page
+# beside it. dbt opens the file for a few seconds to read its catalogue.
+WAREHOUSE_FILE := $(abspath $(or $(CSDW_WAREHOUSE),warehouse/csdw.duckdb))
+DOCS_DIR := $(dir $(WAREHOUSE_FILE))dbt-docs
+
+docs: $(MANIFEST)
+	@test -f $(WAREHOUSE_FILE) || { echo "No published warehouse at $(WAREHOUSE_FILE): run make demo first"; exit 1; }
+	cd dbt_project && ../$(BIN)/dbt docs generate --static --quiet --profiles-dir . \
+		--vars '{"warehouse_path": "$(WAREHOUSE_FILE)"}' --target-path $(DOCS_DIR)
+	@echo "dbt docs: $(DOCS_DIR)/static_index.html (open it in a browser; no server needed)"
 
 bench:
 	@echo "make bench arrives with issue 9 (performance at scale): nothing is benchmarked yet."

@@ -37,7 +37,11 @@ reporting_periods as (
 
 starts as (
 
-    select periods.la_code, reporting_periods.period_end, count(distinct periods.child_id) as children
+    select
+        periods.la_code,
+        reporting_periods.period_end,
+        count(distinct periods.child_id) as children
+
     from periods
     inner join reporting_periods
         on reporting_periods.la_code = periods.la_code
@@ -49,7 +53,11 @@ starts as (
 
 ceased as (
 
-    select periods.la_code, reporting_periods.period_end, count(distinct periods.child_id) as children
+    select
+        periods.la_code,
+        reporting_periods.period_end,
+        count(distinct periods.child_id) as children
+
     from periods
     inner join reporting_periods
         on reporting_periods.la_code = periods.la_code
@@ -61,11 +69,16 @@ ceased as (
 
 missing as (
 
-    select missing_episodes.la_code, reporting_periods.period_end, count(distinct missing_episodes.child_id) as children
+    select
+        missing_episodes.la_code,
+        reporting_periods.period_end,
+        count(distinct missing_episodes.child_id) as children
+
     from missing_episodes
     inner join reporting_periods
         on reporting_periods.la_code = missing_episodes.la_code
-        and missing_episodes.missing_started_on between reporting_periods.year_started_on and reporting_periods.period_end
+        and missing_episodes.missing_started_on
+            between reporting_periods.year_started_on and reporting_periods.period_end
     where exists (
         select 1 from periods
         where periods.la_code = missing_episodes.la_code
@@ -88,7 +101,8 @@ health as (
     from health_outcomes
     inner join reporting_periods
         on reporting_periods.la_code = health_outcomes.la_code
-        and health_outcomes.collection_year_ended_on between reporting_periods.year_started_on and reporting_periods.period_end
+        and health_outcomes.collection_year_ended_on
+            between reporting_periods.year_started_on and reporting_periods.period_end
     group by health_outcomes.la_code, reporting_periods.period_end
 
 ),
@@ -105,10 +119,18 @@ counted as (
         coalesce(health.assessed_children, 0) as assessed_children
 
     from reporting_periods
-    left join starts on starts.la_code = reporting_periods.la_code and starts.period_end = reporting_periods.period_end
-    left join ceased on ceased.la_code = reporting_periods.la_code and ceased.period_end = reporting_periods.period_end
-    left join missing on missing.la_code = reporting_periods.la_code and missing.period_end = reporting_periods.period_end
-    left join health on health.la_code = reporting_periods.la_code and health.period_end = reporting_periods.period_end
+    left join starts
+        on starts.la_code = reporting_periods.la_code
+        and starts.period_end = reporting_periods.period_end
+    left join ceased
+        on ceased.la_code = reporting_periods.la_code
+        and ceased.period_end = reporting_periods.period_end
+    left join missing
+        on missing.la_code = reporting_periods.la_code
+        and missing.period_end = reporting_periods.period_end
+    left join health
+        on health.la_code = reporting_periods.la_code
+        and health.period_end = reporting_periods.period_end
 
 ),
 

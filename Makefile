@@ -34,8 +34,10 @@ demo: $(MANIFEST)
 test: $(MANIFEST)
 	$(BIN)/python -m pytest
 
+# The instance (run queue of one warehouse writer) is the project's dagster.yaml, kept in step on every start.
 dev: $(MANIFEST)
 	mkdir -p $(DAGSTER_HOME)
+	cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
 # dbt docs of the published warehouse (lineage from extract to measure, exposures, column types), as one static page

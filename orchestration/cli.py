@@ -31,6 +31,7 @@ class RefreshOutcome:
     exit_code: int
     reasons: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
+    failed_steps: list[str] = field(default_factory=list)
     passed_checks: int = 0
     report: Path | None = None
 
@@ -70,6 +71,7 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
             if event.is_step_failure:
                 error = _root_error(event.step_failure_data.error)
                 error_classes.add(error.cls_name)
+                outcome.failed_steps.append(f"{event.step_key} ({error.cls_name})")
                 outcome.reasons.append(f"step {event.step_key}: {error.message.strip()}")
                 if error.cls_name not in GATE_ERRORS:
                     outcome.reasons.append("".join(error.stack).rstrip())
@@ -106,7 +108,26 @@ def refresh(settings: Settings) -> int:
     for reason in outcome.reasons:
         console.print(f"  {reason}")
     console.print(f"Gate report: {outcome.report}")
+    send_alert(outcome)
     return outcome.exit_code
+
+
+def send_alert(outcome: RefreshOutcome) -> None:
+    """Tell the configured alert channel (orchestration/alerts.py) that this refresh did not publish: the failed
+    checks with their counts and the failed steps, from the gate report, and nothing else."""
+    from orchestration.alerts import AlertChannel, refresh_notice
+
+    channel = AlertChannel.from_env()
+    if channel is None:
+        return
+    report = json.loads(outcome.report.read_text())
+    failed = [check for check in report["checks"] if not check["passed"]]
+    subject, text = refresh_notice(report["status"], "refresh", report["refresh_id"], failed, outcome.failed_steps)
+    try:
+        channel.send(subject, text)
+    except OSError as error:
+        # The refresh's own outcome (exit code, gate report) stands whether or not the alert got through.
+        console.print(f"[yellow]The alert could not be sent[/]: {type(error).__name__}: {error}")
 
 
 def rollback(settings: Settings) -> int:

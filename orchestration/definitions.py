@@ -7,6 +7,9 @@ from orchestration.cin import cin_raw_tables
 from orchestration.dbt import warehouse_models
 from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT
 from orchestration.exports import Exports
+from orchestration.alerts import ALERT_SENSORS
+from orchestration.freshness import freshness_checks
+from orchestration.jobs import JOBS
 from orchestration.publish import published_warehouse
 from orchestration.quality import (
     fct_cla_episodes_suite,
@@ -15,6 +18,8 @@ from orchestration.quality import (
     measure_values_suite,
 )
 from orchestration.resources import Extracts, Warehouse
+from orchestration.schedules import SCHEDULES
+from orchestration.sensors import SENSORS
 from orchestration.settings import Settings
 from orchestration.nccis import nccis_raw_tables
 from orchestration.sen2 import sen2_raw_tables
@@ -23,20 +28,15 @@ from orchestration.workforce import workforce_raw_tables
 
 INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, sen2_raw_tables, nccis_raw_tables, workforce_raw_tables]
 
-# DuckDB allows one writer, so the refresh runs its steps one after another in one process.
-refresh_job = dg.define_asset_job(
-    "refresh",
-    selection=dg.AssetSelection.all(),
-    executor_def=dg.in_process_executor,
-    description="The nightly refresh: ingest every extract, build, audit and publish.",
-)
-
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*INGEST_ASSETS, warehouse_models, published_warehouse],
-        asset_checks=[fct_cla_episodes_suite, measure_values_suite, measure_values_contract, measure_values_coverage],
-        jobs=[refresh_job],
+        asset_checks=[fct_cla_episodes_suite, measure_values_suite, measure_values_contract, measure_values_coverage,
+                      *freshness_checks(settings.max_age_days)],
+        jobs=JOBS,
+        schedules=SCHEDULES,
+        sensors=[*SENSORS, *ALERT_SENSORS],
         resources={
             "warehouse": Warehouse(
                 published_path=str(settings.warehouse_path),

@@ -17,6 +17,9 @@ LINEAGE_DDL = (
     "loaded_at timestamp, refresh_id varchar"
 )
 
+IO_RETRIES = 3
+IO_RETRY_SECONDS = 30
+
 CheckExtracts = Callable[[Path, bytes, CheckSettings], ContractResult]
 
 
@@ -62,7 +65,14 @@ def build_ingest_assets(
             raise MissingLaCode(
                 "CSDW_LA_CODE is not set: the LA's old 3-digit code (e.g. 838) says whose extracts these are."
             )
-        result = check_extracts(extracts.landing, pseudonym_key(), extracts.check_settings())
+        try:
+            result = check_extracts(extracts.landing, pseudonym_key(), extracts.check_settings())
+        except OSError as error:
+            # The landing folder is often a network share that drops out for a moment: try again, waiting longer
+            # each time. A broken extract is a ContractViolation below, a gate, and is never retried.
+            raise dg.RetryRequested(
+                max_retries=IO_RETRIES, seconds_to_wait=IO_RETRY_SECONDS * 2**context.retry_number
+            ) from error
         refresh_id = context.run.run_id
         context.log.info(
             f"{family}: {len(result.files_read)} file(s) read, {sum(result.rows_read.values())} rows, "

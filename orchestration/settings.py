@@ -6,7 +6,7 @@ disagree about which file is the warehouse.
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +14,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_LANDING_DIR = PROJECT_ROOT / "sources" / "landing"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "csdw.duckdb"
 DEFAULT_THRESHOLDS = PROJECT_ROOT / "thresholds.toml"
+# thresholds.toml's [freshness.max_age_days], for settings built without the file (tests).
+DEFAULT_MAX_AGE_DAYS = {"cin": 2.0, "ssda903": 2.0, "sen2": 400.0, "nccis": 35.0, "workforce": 35.0}
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Settings:
     reference_date: date | None
     max_rejected_percent: float = 5.0
     max_row_count_change_percent: float = 25.0
+    max_age_days: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MAX_AGE_DAYS))
     export_suppress_at_most: int = 5
 
     @classmethod
@@ -40,6 +43,9 @@ class Settings:
             reference_date=date.fromisoformat(reference) if reference else None,
             max_rejected_percent=float(configured["ingest"]["max_rejected_percent"]),
             max_row_count_change_percent=float(configured["gates"]["max_row_count_change_percent"]),
+            # A thresholds file written before the freshness checks existed keeps the defaults.
+            max_age_days={family: float(days) for family, days in
+                          configured.get("freshness", {}).get("max_age_days", DEFAULT_MAX_AGE_DAYS).items()},
             # A thresholds file written before exports existed keeps DfE's threshold.
             export_suppress_at_most=int(configured.get("exports", {}).get("suppress_at_most", 5)),
         )

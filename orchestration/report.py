@@ -236,8 +236,10 @@ def build_report(warehouse: Warehouse, la_code: str | None, targets: dict[str, T
             "select measure_id, year_end, england_value, region_value, statistical_neighbours_value "
             "from marts.measure_benchmarks where la_code = ?", [la_code]).df()
         currency = data_currency(connection)
+    # An area added to the catalogue later still gets its section, after the eight the report knows by name.
+    areas = AREAS | {area: area.replace("_", " ").capitalize() for area in catalogue["area"] if area not in AREAS}
     sections = []
-    for area, title in AREAS.items():
+    for area, title in areas.items():
         measures = [
             measure_entry(row, values[values["measure_id"] == row["measure_id"]],
                           benchmarks[benchmarks["measure_id"] == row["measure_id"]], targets.get(row["measure_id"]))

@@ -1,6 +1,7 @@
 """`csdw report`: RAG against local targets, and the whole report rendered by a real browser (headless Chromium)
 from a warehouse refreshed on generated data: every area's section, one chart per measure with values, no console
-errors. The screenshot is kept under test-output/ for a person to look at."""
+errors. The screenshot is kept under test-output/ for a person to look at. The same publish's exports are
+checked too: one Parquet file per mart, and no small count left in the CSV."""
 
 import dataclasses
 import os
@@ -11,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from orchestration.cli import EXIT_PUBLISHED, main, run_refresh
@@ -133,3 +135,19 @@ def test_report_holds_no_scripts_or_links_out(report):
     html = report.read_text()
     assert "<script" not in html
     assert not re.search(r'(src|href)="https?://', html), "the report must open with no network"
+
+
+def test_the_same_publish_exported_every_mart_with_small_counts_suppressed(report):
+    """The refresh behind the report also wrote the exports: every mart, and no count of 1-5 in the CSVs."""
+    warehouse = report.parent / "csdw.duckdb"
+    exports = report.parent / "exports"
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        marts = {row[0] for row in connection.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts'").fetchall()}
+    exported = {path.stem for path in exports.rglob("*.parquet")}
+    assert exported == marts
+    measures = pd.read_csv(exports / "measure_values.csv", dtype=str)
+    counts = measures[measures["unit"] == "count"]
+    shown = pd.to_numeric(counts["value"].where(counts["value"] != "c"), errors="coerce")
+    assert not shown.between(1, 5).any()
+    assert (measures["value"] == "c").any(), "a small LA has some small counts to hide"

@@ -86,6 +86,7 @@ def build_ingest_assets(
         if result.blocking_faults:
             raise ContractViolation(family, result.blocking_faults + result.rejected_faults,
                                     kept_in=f"audit.quarantine in {warehouse.audit}")
+        warehouse.start_candidate()
         with warehouse.connect(warehouse.candidate) as connection:
             connection.execute("create schema if not exists raw")
             for contract in contracts:

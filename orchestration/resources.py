@@ -1,6 +1,7 @@
 """Dagster resources: the DuckDB warehouse files and the extracts' landing folder."""
 
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -58,6 +59,17 @@ class Warehouse(dg.ConfigurableResource):
             yield connection
         finally:
             connection.close()
+
+    def start_candidate(self) -> None:
+        """Begin the candidate as a copy of the published warehouse when no refresh has begun one: a job that
+        reloads one extract family then finds the other families' tables, the reference seeds and the marts it
+        does not rebuild. A candidate left by a failed refresh is kept, as the next refresh overwrites it."""
+        if self.candidate.exists() or not self.published.exists():
+            return
+        # Copied under another name and renamed, so a copy cut short is never taken for a candidate.
+        staging = self.candidate.with_name(f"{self.candidate.name}.tmp")
+        shutil.copyfile(self.published, staging)
+        os.replace(staging, self.candidate)
 
     def read_candidate_table(self, table: str) -> pd.DataFrame:
         with self.connect(self.candidate, read_only=True) as connection:

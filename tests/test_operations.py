@@ -197,3 +197,20 @@ def test_the_postgresql_instance_queues_runs_as_the_default_one_does():
     default, postgres = (yaml.safe_load((PROJECT_ROOT / name).read_text()) for name in ("dagster.yaml", "dagster.postgres.yaml"))
 
     assert postgres["run_coordinator"] == default["run_coordinator"]
+
+
+def test_a_family_job_starts_from_the_published_warehouse_so_the_other_families_tables_are_there(tmp_path):
+    warehouse = Warehouse(published_path=str(tmp_path / "csdw.duckdb"))
+    with warehouse.connect(warehouse.published) as connection:
+        connection.execute("create schema reference; create table reference.code_lists as select 1 as code")
+
+    warehouse.start_candidate()
+    with warehouse.connect(warehouse.candidate) as connection:
+        copied = connection.execute("select code from reference.code_lists").fetchall()
+        connection.execute("drop table reference.code_lists")
+    warehouse.start_candidate()
+    with warehouse.connect(warehouse.candidate, read_only=True) as connection:
+        kept = connection.execute("select count(*) from duckdb_tables() where table_name = 'code_lists'").fetchone()
+
+    assert copied == [(1,)]
+    assert kept == (0,), "a candidate a refresh has begun is kept, not copied over again"

@@ -101,6 +101,8 @@ def formatted(value: float | None, unit: str) -> str:
 def formatted_change(change: float | None, unit: str) -> str:
     if change is None or math.isnan(change):
         return "–"
+    if change == 0:
+        return "no change"
     text = f"{change:+.1f} pts" if unit == "percent" else formatted(change, unit)
     return text if text.startswith(("+", "-")) else f"+{text}"
 
@@ -155,7 +157,8 @@ def measure_entry(catalogue_row: pd.Series, values: pd.DataFrame, benchmarks: pd
     latest = series.iloc[-1]
     latest_end = pd.Timestamp(latest["period_end"])
     year_ago = series[pd.to_datetime(series["period_end"]) == latest_end - pd.offsets.MonthEnd(12)]
-    change = float(latest["value"]) - float(year_ago["value"].iloc[0]) if not year_ago.empty else None
+    # Rounded as shown, so a change too small to show is no change (not a green "-0.0").
+    change = round(float(latest["value"]) - float(year_ago["value"].iloc[0]), 1) + 0.0 if not year_ago.empty else None
     published = benchmarks[(pd.to_datetime(benchmarks["year_end"]) <= latest_end) & benchmarks["england_value"].notna()]
     benchmark = published.sort_values("year_end").iloc[-1] if not published.empty else None
     england = float(benchmark["england_value"]) if benchmark is not None else None
@@ -192,7 +195,7 @@ def data_quality(warehouse: Warehouse) -> dict | None:
     return {
         "status": report["status"],
         "refresh_id": report["refresh_id"],
-        "finished_at": report["finished_at"],
+        "finished_at": datetime.fromisoformat(report["finished_at"]).strftime("%d %b %Y %H:%M"),
         "checks_passed": report["checks_passed"],
         "failures": [f"{check['asset']}: {check['check']}" for check in failed if check["severity"] != "WARN"],
         "warnings": [f"{check['asset']}: {check['check']}" for check in failed if check["severity"] == "WARN"],
@@ -201,7 +204,8 @@ def data_quality(warehouse: Warehouse) -> dict | None:
 
 
 def data_currency(connection) -> list[dict]:
-    """How current is each extract? Per raw table: its latest collection year, the files it came from, when loaded."""
+    """How current is each extract? Per raw table: its latest collection year, the newest file of that year (monthly
+    families have no collection year: their newest file), how many earlier files it holds, when it was loaded."""
     tables = [row[0] for row in connection.execute(
         "select table_name from duckdb_tables() where schema_name = 'raw' order by table_name").fetchall()]
     currency = []
@@ -210,15 +214,18 @@ def data_currency(connection) -> list[dict]:
             with latest_year as (select max(collection_year) as collection_year from raw.{table})
             select
                 any_value(latest_year.collection_year),
-                string_agg(distinct source_file, ', ' order by source_file),
+                max(source_file),
+                count(distinct source_file),
                 max(loaded_at),
                 count(*)
             from raw.{table}
             cross join latest_year
             where raw.{table}.collection_year is not distinct from latest_year.collection_year
         """).fetchone()
-        currency.append({"table": table, "collection_year": latest[0], "source_files": latest[1],
-                         "loaded_at": latest[2], "rows": latest[3]})
+        collection_year, latest_file, files, loaded_at, rows = latest
+        currency.append({"table": table, "collection_year": collection_year, "latest_file": latest_file,
+                         "earlier_files": max(files - 1, 0), "rows": rows,
+                         "loaded_at": loaded_at.strftime("%d %b %Y %H:%M") if loaded_at else None})
     return currency
 
 

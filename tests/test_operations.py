@@ -72,10 +72,15 @@ def _evaluate(landing: Path, cursor: str | None) -> tuple[int, str]:
     return len(result.run_requests or []), result.cursor
 
 
+def _land(landing: Path, name: str, text: str) -> Path:
+    extract = landing / name
+    extract.parent.mkdir(parents=True)
+    extract.write_text(text)
+    return extract
+
+
 def test_the_sensor_requests_one_refresh_for_a_new_file_once_it_has_stopped_growing_and_none_after(tmp_path):
-    extract = tmp_path / "ssda903" / "episodes.csv"
-    extract.parent.mkdir()
-    extract.write_text("CHILD,DECOM\n")
+    _land(tmp_path, "ssda903/episodes.csv", "CHILD,DECOM\n")
 
     runs_first, cursor = _evaluate(tmp_path, None)
     runs_settled, cursor = _evaluate(tmp_path, cursor)
@@ -85,9 +90,7 @@ def test_the_sensor_requests_one_refresh_for_a_new_file_once_it_has_stopped_grow
 
 
 def test_the_sensor_does_not_read_a_file_while_it_is_still_growing(tmp_path):
-    extract = tmp_path / "cin" / "cin_2025.xml"
-    extract.parent.mkdir()
-    extract.write_text("<Message>")
+    extract = _land(tmp_path, "cin/cin_2025.xml", "<Message>")
     runs, cursor = [], None
     for more in ("<Header/>", "<Children>", "</Children></Message>"):
         count, cursor = _evaluate(tmp_path, cursor)
@@ -103,9 +106,7 @@ def test_the_sensor_does_not_read_a_file_while_it_is_still_growing(tmp_path):
 
 
 def test_the_sensor_ignores_a_file_touched_without_a_change_and_sees_a_changed_one(tmp_path):
-    extract = tmp_path / "nccis" / "ccis_2025_03.csv"
-    extract.parent.mkdir()
-    extract.write_text("a,b\n1,2\n")
+    extract = _land(tmp_path, "nccis/ccis_2025_03.csv", "a,b\n1,2\n")
     _, cursor = _evaluate(tmp_path, None)
     _, cursor = _evaluate(tmp_path, cursor)
 

@@ -20,8 +20,8 @@ from orchestration.settings import DEFAULT_LANDING_DIR, Settings
 EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
 GATE_ERRORS = {"ContractViolation", "DagsterAssetCheckFailedError"}
 DEMO_KEY = "demo-only-not-secret"
-DEMO_LA_CODE = "838"
 DEMO_REFERENCE_DATE = date(2025, 3, 31)
+DEMO_SCALE = "small"
 
 console = Console(highlight=False, soft_wrap=True)
 
@@ -202,13 +202,14 @@ def demo() -> int:
     """Generate a synthetic LA into the landing folder, refresh, and print the headline measures."""
     from sources.synthetic.generate import FAMILIES
     from sources.synthetic.generate import generate as generate_extracts
+    from sources.synthetic.targets import SCALES
 
     if not os.environ.get("CSDW_PSEUDONYM_KEY"):
         os.environ["CSDW_PSEUDONYM_KEY"] = DEMO_KEY
         console.print("Using the demo pseudonymisation key (set CSDW_PSEUDONYM_KEY for real extracts).")
-    # Without an LA of the user's, the synthetic LA has England's rates at the default LA's size.
+    # Without an LA of the user's, the synthetic LA is the small scale's LA, at England's rates.
     chosen_la = os.environ.get("CSDW_LA_CODE")
-    os.environ.setdefault("CSDW_LA_CODE", DEMO_LA_CODE)
+    os.environ.setdefault("CSDW_LA_CODE", SCALES[DEMO_SCALE].default_la)
     os.environ.setdefault("CSDW_REFERENCE_DATE", DEMO_REFERENCE_DATE.isoformat())
     settings = Settings.from_env()
     landing = settings.landing_dir
@@ -218,8 +219,8 @@ def demo() -> int:
     elif landing.exists() and any(landing.iterdir()):
         console.print(f"[red]{landing} is not empty[/]: the demo writes a synthetic LA into an empty landing folder.")
         return EXIT_ERROR
-    console.print(f"Generating a small synthetic LA (every extract family) into {landing} ...")
-    generate_extracts(landing, "small", seed=1, la_code=chosen_la, reference=settings.reference_date)
+    console.print(f"Generating a {DEMO_SCALE} synthetic LA (every extract family) into {landing} ...")
+    generate_extracts(landing, DEMO_SCALE, seed=1, la_code=chosen_la, reference=settings.reference_date)
     exit_code = refresh(settings)
     if exit_code != EXIT_PUBLISHED:
         return exit_code

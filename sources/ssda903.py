@@ -79,14 +79,14 @@ OC2 = TableContract(
     (CHILD, DOB, Field("SDQ_SCORE"), Field("SDQ_REASON", code_list="ssda903_sdq_reason"),
      *(_flag(name) for name in ("CONVICTED", "HEALTH_CHECK", "IMMUNISATIONS", "TEETH_CHECK", "HEALTH_ASSESSMENT",
                                 "SUBSTANCE_MISUSE", "INTERVENTION_RECEIVED", "INTERVENTION_OFFERED"))),
-    unique=("CHILD",),
+    unique=("CHILD", "collection_year"),
 )
 
 OC3 = TableContract(
     FAMILY, "oc3",
     (CHILD, DOB, Field("IN_TOUCH", code_list="ssda903_oc3_in_touch"),
      Field("ACTIV", code_list="ssda903_oc3_activity"), Field("ACCOM", code_list="ssda903_oc3_accommodation")),
-    unique=("CHILD",),
+    unique=("CHILD", "collection_year"),
 )
 
 AD1 = TableContract(
@@ -94,7 +94,7 @@ AD1 = TableContract(
     (CHILD, DOB, Field("DATE_INT", is_date=True), Field("DATE_MATCH", is_date=True), _flag("FOSTER_CARE"),
      Field("NB_ADOPTR"), Field("SEX_ADOPTR", code_list="ssda903_sex_adopter"),
      Field("LS_ADOPTR", code_list="ssda903_ls_adopter")),
-    unique=("CHILD",),
+    unique=("CHILD", "collection_year"),
 )
 
 PLACED_FOR_ADOPTION = TableContract(
@@ -129,6 +129,8 @@ SW_EPISODES = TableContract(
     unique=("CHILD", "SW_DECOM"),
 )
 
+# OC2, OC3 and AD1 describe one collection year each (outcomes at 31 March, care leavers around a birthday,
+# adoptions in the year): every year's record is kept, not only the latest.
 CONTRACTS = (HEADER, EPISODES, REVIEWS, UASC, OC2, OC3, AD1, PLACED_FOR_ADOPTION, PREV_PERM, MISSING, SW_EPISODES)
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from orchestration.settings import PROJECT_ROOT
+from sources.synthetic.targets import SCALES
 
 
 def test_demo_generates_refreshes_and_prints_cla_at_date_for_the_latest_period(tmp_path):
@@ -26,7 +27,7 @@ def test_demo_generates_refreshes_and_prints_cla_at_date_for_the_latest_period(t
     assert "Using the demo pseudonymisation key" in demo.stdout
     [measure_row] = [line for line in demo.stdout.splitlines() if "cla_at_date" in line and "2025-03-31" in line]
     la_code, measure, period_end, value, unit = (cell.strip() for cell in measure_row.strip("│ ").split("│"))
-    assert (la_code, measure, period_end, unit) == ("838", "cla_at_date", "2025-03-31", "count")
+    assert (la_code, measure, period_end, unit) == (SCALES["small"].default_la, "cla_at_date", "2025-03-31", "count")
     assert float(value) > 0
     assert "SYN0" not in demo.stdout + demo.stderr, "a child identifier was printed"
     assert (tmp_path / "csdw.duckdb").exists()

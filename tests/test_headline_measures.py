@@ -14,10 +14,11 @@ from lxml import etree
 
 from orchestration.cli import EXIT_PUBLISHED, run_refresh
 from sources.synthetic.generate import generate
+from sources.synthetic.targets import SCALES
 
 PERIOD_END = date(2025, 3, 31)
 YEAR_START = date(2024, 4, 1)
-LA_CODE = "838"
+LA_CODE = SCALES["small"].default_la
 
 
 @pytest.fixture(scope="module")

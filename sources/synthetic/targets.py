@@ -42,15 +42,19 @@ class Targets:
 
 @dataclass(frozen=True)
 class Scale:
-    """How much to generate: children aged 0-17 (None = the LA's own population) and collection years."""
+    """How much to generate: children aged 0-17 (None = the LA's own population), collection years, and the LA
+    generated when none is asked for."""
 
     population: int | None
     years: int
     region: bool = False
+    default_la: str = DEFAULT_LA
 
 
+# Small is a real small unitary (Torbay, about 25,000 children) at its own ONS population, so that rates per
+# 10,000, which the warehouse divides by the ONS figure of the LA's code, come out as generated.
 SCALES = {
-    "small": Scale(population=25_000, years=3),
+    "small": Scale(population=None, years=3, default_la="880"),
     "medium": Scale(population=None, years=6),
     "large": Scale(population=350_000, years=10),
     "region": Scale(population=None, years=10, region=True),
@@ -91,5 +95,5 @@ def la_plan(scale_name: str, la_code: str | None) -> list[Targets]:
     scale = SCALES[scale_name]
     if scale.region:
         return [targets_for(code, own_rates=True) for code in region_la_codes()]
-    targets = targets_for(la_code or DEFAULT_LA, own_rates=la_code is not None)
+    targets = targets_for(la_code or scale.default_la, own_rates=la_code is not None)
     return [targets if scale.population is None else replace(targets, population=scale.population)]

@@ -2,10 +2,8 @@
     Turnover is over the 12 months to the date (period_type year); the others are snapshots. The average
     caseload is published only at month ends with a caseload snapshot. Each measure is also broken down by
     team ('team=<name>').
-    The catalogue gives sw_avg_caseload the unit 'count', and the measure_values gates require counts to be
-    whole and numerators not to exceed denominators; cases per FTE is a ratio that meets neither (and would
-    block the whole publish), so it is published as a count: rounded to whole cases, as numerator and value,
-    with no denominator. The exact ratio is cases_held / case_holding_fte in fct_workforce_monthly. -#}
+    The average caseload is an average count: cases held (numerator) over the FTE of case-holding workers
+    (denominator), its value the exact ratio, as DfE publishes it to one decimal. -#}
 with
 
 teams as (
@@ -71,7 +69,7 @@ measures as (
     union all
 
     select la_code, 'sw_avg_caseload', period_end, 'snapshot', breakdown,
-        round(case when case_holding_fte > 0 then cases_held / case_holding_fte end, 0), null, 'count'
+        cases_held, case_holding_fte, 'count'
     from totals
     where has_caseload_snapshot = 1
 
@@ -90,6 +88,7 @@ final as (
         cast(
             case
                 when unit = 'percent' then {{ percent('numerator', 'denominator') }}
+                when measure_id = 'sw_avg_caseload' then case when denominator > 0 then numerator / denominator end
                 else numerator
             end as double
         ) as value,

@@ -63,7 +63,7 @@ def chromium() -> str | None:
 def report(tmp_path_factory) -> Path:
     """A report from a warehouse refreshed on a small generated LA, with two local targets."""
     landing = tmp_path_factory.mktemp("landing")
-    generate(landing, "small", seed=5, show_progress=False)
+    generate(landing, "small", seed=5, la_code=LA_CODE, show_progress=False)
     warehouse = tmp_path_factory.mktemp("wh") / "csdw.duckdb"
     (warehouse.parent / "targets.csv").write_text(
         "measure_id,target,direction\nassessments_45wd_pct,85,higher\ncp_repeat_pct,20,lower\n")
@@ -86,11 +86,11 @@ def report(tmp_path_factory) -> Path:
 
 
 def headline_measures(warehouse: Path) -> list[str]:
-    """Catalogue measures with at least one value in the warehouse: each must have a chart."""
+    """Catalogue measures with at least one value for the report's LA: each must have a chart."""
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         return [row[0] for row in connection.execute(
             "select distinct measure_id from marts.measure_values where breakdown = 'all' and value is not null "
-            "and measure_id in (select measure_id from marts.measure_catalogue)").fetchall()]
+            "and la_code = ? and measure_id in (select measure_id from marts.measure_catalogue)", [LA_CODE]).fetchall()]
 
 
 def run_browser(binary: str, profile: Path, *arguments: str) -> subprocess.CompletedProcess:

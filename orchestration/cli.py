@@ -23,7 +23,9 @@ DEMO_KEY = "demo-only-not-secret"
 DEMO_REFERENCE_DATE = date(2025, 3, 31)
 DEMO_SCALE = "small"
 
-console = Console(highlight=False, soft_wrap=True)
+# At least 160 columns, so the measures table keeps whole measure ids and dates when the output is a log
+# file or a pipe (rich would otherwise squeeze it into 80).
+console = Console(highlight=False, soft_wrap=True, width=max(160, shutil.get_terminal_size((160, 24)).columns))
 
 
 @dataclass
@@ -202,6 +204,8 @@ def demo() -> int:
     """Generate a synthetic LA into the landing folder, refresh, and print the headline measures."""
     from sources.synthetic.generate import FAMILIES
     from sources.synthetic.generate import generate as generate_extracts
+    from orchestration.report import write_report
+    from orchestration.resources import Warehouse
     from sources.synthetic.targets import SCALES
 
     if not os.environ.get("CSDW_PSEUDONYM_KEY"):
@@ -226,10 +230,15 @@ def demo() -> int:
         return exit_code
     console.print("\nHeadline measures at the latest period:")
     print_measures(latest_measures(settings.warehouse_path), "table")
+    warehouse = Warehouse(published_path=str(settings.warehouse_path))
+    report = write_report(warehouse, None, settings.la_code)
     print(
         f"\nPublished warehouse: {settings.warehouse_path} (open it read-only with DuckDB; see README)\n"
-        "All measures:  .venv/bin/csdw measures --format csv\n"
-        "Dagster UI:    make dev, then open http://127.0.0.1:3000"
+        f"Performance report: {report}\n"
+        f"Exports:            {warehouse.published.parent / 'exports'}\n"
+        f"Gate report:        {warehouse.reports / 'gate-latest.json'}\n"
+        "All measures:       .venv/bin/csdw measures --format csv\n"
+        "Dagster UI:         make dev, then open http://127.0.0.1:3000"
     )
     return EXIT_PUBLISHED
 

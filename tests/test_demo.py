@@ -26,8 +26,10 @@ def test_demo_generates_refreshes_and_prints_cla_at_date_for_the_latest_period(t
     assert demo.returncode == 0, demo.stdout[-3000:] + demo.stderr[-3000:]
     assert "Using the demo pseudonymisation key" in demo.stdout
     [measure_row] = [line for line in demo.stdout.splitlines() if "cla_at_date" in line and "2025-03-31" in line]
-    la_code, measure, period_end, value, unit = (cell.strip() for cell in measure_row.strip("│ ").split("│"))
+    la_code, measure, period_end, value, unit = [cell.strip() for cell in measure_row.strip("│ ").split("│")][:5]
     assert (la_code, measure, period_end, unit) == (SCALES["small"].default_la, "cla_at_date", "2025-03-31", "count")
     assert float(value) > 0
     assert "SYN0" not in demo.stdout + demo.stderr, "a child identifier was printed"
     assert (tmp_path / "csdw.duckdb").exists()
+    assert (tmp_path / "reports" / "performance.html").exists()
+    assert "Performance report:" in demo.stdout

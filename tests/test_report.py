@@ -18,9 +18,10 @@ import pytest
 from orchestration.cli import EXIT_PUBLISHED, main, run_refresh
 from orchestration.report import AREAS, Target, load_targets, rag_status
 from sources.synthetic.generate import generate
+from sources.synthetic.targets import SCALES
 
 PERIOD_END = date(2025, 3, 31)
-LA_CODE = "838"
+LA_CODE = SCALES["small"].default_la
 TEST_OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
 BROWSER_TIMEOUT_SECONDS = 120
 
@@ -63,7 +64,7 @@ def chromium() -> str | None:
 def report(tmp_path_factory) -> Path:
     """A report from a warehouse refreshed on a small generated LA, with two local targets."""
     landing = tmp_path_factory.mktemp("landing")
-    generate(landing, "small", seed=5, la_code=LA_CODE, show_progress=False)
+    generate(landing, "small", seed=5, show_progress=False)
     warehouse = tmp_path_factory.mktemp("wh") / "csdw.duckdb"
     (warehouse.parent / "targets.csv").write_text(
         "measure_id,target,direction\nassessments_45wd_pct,85,higher\ncp_repeat_pct,20,lower\n")

@@ -9,3 +9,14 @@
 {% macro rate_per_10k(count, population) -%}
     case when {{ population }} is null or {{ population }} = 0 then null else 10000.0 * {{ count }} / {{ population }} end
 {%- endmacro %}
+
+{#- A measure's value from its numerator and denominator, by its unit (a column or a quoted literal). A count
+    with a denominator is an average (cases per case-holding FTE); other counts and FTEs are their numerator. -#}
+{% macro measure_value(unit, numerator, denominator) -%}
+    case
+        when {{ unit }} = 'percent' then {{ percent(numerator, denominator) }}
+        when {{ unit }} = 'rate_per_10k' then {{ rate_per_10k(numerator, denominator) }}
+        when {{ denominator }} is not null then case when {{ denominator }} > 0 then {{ numerator }} / {{ denominator }} end
+        else {{ numerator }}
+    end
+{%- endmacro %}

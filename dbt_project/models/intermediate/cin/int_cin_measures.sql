@@ -263,13 +263,9 @@ final as (
         '{{ "snapshot" if kind in snapshot_kinds else "year" }}' as period_type,
         breakdown,
         cast({{ numerator }} as double) as numerator,
-        cast({{ {'percent': 'records', 'rate_per_10k': 'population_0_17'}.get(unit, 'null') }} as double) as denominator,
-        cast(
-            {%- if unit == 'percent' %} {{ percent(numerator, 'records') }}
-            {%- elif unit == 'rate_per_10k' %} {{ rate_per_10k(numerator, 'population_0_17') }}
-            {%- else %} {{ numerator }}
-            {%- endif %} as double
-        ) as value,
+        {%- set denominator = {'percent': 'records', 'rate_per_10k': 'population_0_17'}.get(unit, 'null') %}
+        cast({{ denominator }} as double) as denominator,
+        cast({{ measure_value("'" ~ unit ~ "'", numerator, denominator) }} as double) as value,
         '{{ unit }}' as unit
 
     from measure_inputs

@@ -71,21 +71,21 @@ counted as (
 
 final as (
 
-    {{ cla_measure_rows('counted', 'care_leavers_19_21', 'year', 'count', 'care_leavers_19_21') }}
+    {{ measure_rows('counted', 'care_leavers_19_21', 'year', 'count', 'care_leavers_19_21') }}
     union all
-    {{ cla_measure_rows('counted', 'care_leavers_19_21_in_touch_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'care_leavers_19_21_in_touch_pct', 'year', 'percent',
         'in_touch_19_21', 'care_leavers_19_21') }}
     union all
-    {{ cla_measure_rows('counted', 'care_leavers_19_21_eet_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'care_leavers_19_21_eet_pct', 'year', 'percent',
         'in_eet_19_21', 'care_leavers_19_21') }}
     union all
-    {{ cla_measure_rows('counted', 'care_leavers_19_21_suitable_accom_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'care_leavers_19_21_suitable_accom_pct', 'year', 'percent',
         'suitably_accommodated_19_21', 'care_leavers_19_21') }}
     union all
-    {{ cla_measure_rows('counted', 'care_leavers_17_18_eet_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'care_leavers_17_18_eet_pct', 'year', 'percent',
         'in_eet_17_18', 'care_leavers_17_18') }}
     union all
-    {{ cla_measure_rows('counted', 'care_leavers_17_18_suitable_accom_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'care_leavers_17_18_suitable_accom_pct', 'year', 'percent',
         'suitably_accommodated_17_18', 'care_leavers_17_18') }}
 
 )

@@ -87,14 +87,14 @@ counted_all as (
 
 final as (
 
-    {{ cla_measure_rows('counted', 'cla_at_date', 'snapshot', 'count', 'children', breakdown='breakdown') }}
+    {{ measure_rows('counted', 'cla_at_date', 'snapshot', 'count', 'children', breakdown='breakdown') }}
     union all
-    {{ cla_measure_rows('counted_all', 'cla_rate_per_10k', 'snapshot', 'rate_per_10k',
+    {{ measure_rows('counted_all', 'cla_rate_per_10k', 'snapshot', 'rate_per_10k',
         'children', 'population_0_17') }}
     union all
-    {{ cla_measure_rows('counted_all', 'cla_uasc_at_date', 'snapshot', 'count', 'uasc_children_or_zero') }}
+    {{ measure_rows('counted_all', 'cla_uasc_at_date', 'snapshot', 'count', 'uasc_children_or_zero') }}
     union all
-    {{ cla_measure_rows('counted_all', 'cla_excl_uasc_at_date', 'snapshot', 'count',
+    {{ measure_rows('counted_all', 'cla_excl_uasc_at_date', 'snapshot', 'count',
         'children - uasc_children_or_zero') }}
 
 )

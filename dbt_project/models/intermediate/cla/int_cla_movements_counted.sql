@@ -136,13 +136,13 @@ counted as (
 
 final as (
 
-    {{ cla_measure_rows('counted', 'cla_starts', 'year', 'count', 'started_children') }}
+    {{ measure_rows('counted', 'cla_starts', 'year', 'count', 'started_children') }}
     union all
-    {{ cla_measure_rows('counted', 'cla_ceased', 'year', 'count', 'ceased_children') }}
+    {{ measure_rows('counted', 'cla_ceased', 'year', 'count', 'ceased_children') }}
     union all
-    {{ cla_measure_rows('counted', 'cla_missing_children', 'year', 'count', 'missing_children') }}
+    {{ measure_rows('counted', 'cla_missing_children', 'year', 'count', 'missing_children') }}
     union all
-    {{ cla_measure_rows('counted', 'cla_health_assessment_pct', 'year', 'percent',
+    {{ measure_rows('counted', 'cla_health_assessment_pct', 'year', 'percent',
         'assessed_children', 'oc2_children') }}
 
 )

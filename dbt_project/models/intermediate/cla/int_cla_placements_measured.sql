@@ -142,13 +142,13 @@ measured as (
 
 final as (
 
-    {{ cla_measure_rows('measured', 'cla_3plus_placements_pct', 'snapshot', 'percent',
+    {{ measure_rows('measured', 'cla_3plus_placements_pct', 'snapshot', 'percent',
         'children_3plus_placements', 'children') }}
     union all
-    {{ cla_measure_rows('measured', 'cla_long_term_stability_pct', 'snapshot', 'percent',
+    {{ measure_rows('measured', 'cla_long_term_stability_pct', 'snapshot', 'percent',
         'stable_children', 'long_term_children') }}
     union all
-    {{ cla_measure_rows('measured', 'cla_placed_over_20_miles_pct', 'snapshot', 'percent', 'null', 'null') }}
+    {{ measure_rows('measured', 'cla_placed_over_20_miles_pct', 'snapshot', 'percent', 'null', 'null') }}
 
 )
 

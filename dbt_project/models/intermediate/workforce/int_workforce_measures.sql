@@ -85,13 +85,7 @@ final as (
         breakdown,
         cast(numerator as double) as numerator,
         cast(denominator as double) as denominator,
-        cast(
-            case
-                when unit = 'percent' then {{ percent('numerator', 'denominator') }}
-                when measure_id = 'sw_avg_caseload' then case when denominator > 0 then numerator / denominator end
-                else numerator
-            end as double
-        ) as value,
+        cast({{ measure_value('unit', 'numerator', 'denominator') }} as double) as value,
         unit
 
     from measures

@@ -2,8 +2,9 @@
     Year measures count records (referrals, assessments, enquiries, conferences, plans) dated in the 12 months
     ending at the period end; snapshot measures count children once, however many episodes or plans they have
     open at the period end (start <= D and no end or end > D: a plan ending on 31 March is not open then).
-    Every measure has an 'all' row at every period end, zero included; children in need and on a plan at the
-    date are also broken down by sex and by age band on the period end, as DfE publishes them. -#}
+    Every measure has an 'all' row at every period end, zero included. Children in need and on a plan at the
+    date are also broken down by sex and by age band on the period end, as DfE publishes them; referrals,
+    assessments, section 47 enquiries and CP plan starts by sex and by age band on the record's date. -#}
 
 {#- measure_id, record kind, numerator (records = all of the kind, flagged = the flagged ones), unit -#}
 {%- set measures = [
@@ -28,7 +29,7 @@
     ('cp_ended_2yrs_plus_pct', 'cp_end', 'flagged', 'percent'),
 ] -%}
 {%- set snapshot_kinds = ['cin', 'cin_plan', 'cp'] -%}
-{%- set kinds_broken_down = ['cin', 'cp'] -%}
+{%- set kinds_broken_down = ['cin', 'cp', 'referral', 'referral_nfa', 'assessment', 's47', 'cp_start'] -%}
 
 with
 
@@ -101,7 +102,8 @@ periods as (
 
 {#- One row per period end and record counted there: `record_id` is the record for year measures and the child
     for snapshot measures (so a child is counted once); `is_flagged` marks the percent measures' numerators.
-    Year records are dated in [period start, period end]; snapshot records are open at the period end. -#}
+    Year records are dated in [period start, period end]; snapshot records are open at the period end.
+    `aged_on` is the date the child's age band is taken on: the record's date, or the period end. -#}
 {%- set year_records = [
     ('referral', 'referrals', 'referral_id', 'referral_date', 'is_rereferral_within_12_months'),
     ('referral_nfa', 'referrals', 'referral_id', 'referral_date', 'coalesce(is_referral_nfa, false)'),
@@ -122,7 +124,7 @@ counted_records as (
     {%- for kind, relation, record_id, dated_on, flag in year_records %}
 
     select periods.la_code, periods.period_end, '{{ kind }}' as record_kind, {{ relation }}.{{ record_id }} as record_id,
-        {{ relation }}.child_id, {{ flag }} as is_flagged
+        {{ relation }}.child_id, {{ flag }} as is_flagged, {{ relation }}.{{ dated_on }} as aged_on
     from periods
     inner join {{ relation }}
         on {{ relation }}.la_code = periods.la_code
@@ -133,7 +135,7 @@ counted_records as (
     {%- for kind, relation, started_on, ended_on, flag in snapshot_records %}
 
     select periods.la_code, periods.period_end, '{{ kind }}', {{ relation }}.child_id,
-        {{ relation }}.child_id, {{ flag }}
+        {{ relation }}.child_id, {{ flag }}, periods.period_end
     from periods
     inner join {{ relation }}
         on {{ relation }}.la_code = periods.la_code
@@ -147,22 +149,17 @@ counted_records as (
 
 ),
 
-{#- Age in whole years on the period end; children not yet born at the period end are 'unborn', as DfE
-    publishes them. -#}
+{#- The age band on `aged_on`; children not yet born then (no birth date but an expected one, or born
+    after it) are 'unborn', as DfE publishes them, and children with neither date 'unknown'. -#}
 aged_records as (
 
     select
         counted_records.*,
         children.sex,
-        case
-            when children.birth_date is null or children.birth_date > counted_records.period_end then null
-            else extract(year from counted_records.period_end) - extract(year from children.birth_date)
-                - case
-                    when extract(month from counted_records.period_end) * 100 + extract(day from counted_records.period_end)
-                        < extract(month from children.birth_date) * 100 + extract(day from children.birth_date)
-                    then 1 else 0
-                end
-        end as age
+        coalesce(
+            {{ age_band('children.birth_date', 'counted_records.aged_on') }},
+            case when coalesce(children.birth_date, children.expected_birth_date) is null then 'unknown' else 'unborn' end
+        ) as age_band
 
     from counted_records
     left join children
@@ -185,14 +182,7 @@ records_by_breakdown as (
     union all
 
     select la_code, period_end, record_kind, record_id, is_flagged,
-        'age_band=' || case
-            when age is null then 'unborn'
-            when age < 1 then 'under 1'
-            when age <= 4 then '1-4'
-            when age <= 9 then '5-9'
-            when age <= 15 then '10-15'
-            else '16+'
-        end
+        'age_band=' || age_band
     from aged_records
 
 ),

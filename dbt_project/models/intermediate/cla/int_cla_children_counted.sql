@@ -38,15 +38,7 @@ breakdowns as (
 
 children_in_breakdowns as (
 
-    select la_code, period_end, child_id, is_uasc, 'all' as breakdown from children
-    union all
-    select la_code, period_end, child_id, is_uasc, {{ dbt.concat(["'age_band='", "age_band"]) }}
-    from children where age_band is not null
-    union all
-    select la_code, period_end, child_id, is_uasc, {{ dbt.concat(["'sex='", "sex"]) }} from children
-    union all
-    select la_code, period_end, child_id, is_uasc, case when is_uasc then 'uasc=yes' else 'uasc=no' end
-    from children
+    {{ child_breakdown_rows('children', ['la_code', 'period_end', 'child_id', 'is_uasc']) }}
 
 ),
 

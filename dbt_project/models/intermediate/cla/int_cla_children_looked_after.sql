@@ -54,23 +54,8 @@ final as (
         children_at_period_end.year_started_on,
         children_at_period_end.child_id,
         uasc.child_id is not null as is_uasc,
-        case
-            when headers.birth_date is null then null
-            when cast({{ dbt.dateadd('year', 1, 'headers.birth_date') }} as date) > children_at_period_end.period_end
-                then 'under 1'
-            when cast({{ dbt.dateadd('year', 5, 'headers.birth_date') }} as date) > children_at_period_end.period_end
-                then '1-4'
-            when cast({{ dbt.dateadd('year', 10, 'headers.birth_date') }} as date) > children_at_period_end.period_end
-                then '5-9'
-            when cast({{ dbt.dateadd('year', 16, 'headers.birth_date') }} as date) > children_at_period_end.period_end
-                then '10-15'
-            else '16+'
-        end as age_band,
-        case
-            when headers.sex_code in ('1', 'M') then 'male'
-            when headers.sex_code in ('2', 'F') then 'female'
-            else 'unknown'
-        end as sex
+        {{ age_band('headers.birth_date', 'children_at_period_end.period_end') }} as age_band,
+        {{ sex_from_code('headers.sex_code') }} as sex
 
     from children_at_period_end
     left join headers

@@ -2,7 +2,9 @@
     S) in the year; cla_ceased: children whose period of care ended in the year (its last episode's REC is
     not X1). Periods of short breaks only (V3/V4) count in neither. cla_missing_children: children looked
     after in the year (outside short breaks) with a missing episode (MISSING = M) starting in it.
-    cla_health_assessment_pct: OC2 records of the collection year whose 31 March falls in the 12 months. -#}
+    cla_health_assessment_pct: OC2 records of the collection year whose 31 March falls in the 12 months.
+    Starts and ceased are also broken down by age band and UASC status on the day of starting or ceasing, and
+    by sex. -#}
 with
 
 periods as (
@@ -29,41 +31,99 @@ health_outcomes as (
 
 ),
 
+headers as (
+
+    select * from {{ ref('stg_ssda903__headers') }}
+
+),
+
+uasc as (
+
+    select * from {{ ref('stg_ssda903__uascs') }}
+
+),
+
 reporting_periods as (
 
     select * from {{ ref('int_cla_reporting_periods') }}
 
 ),
 
-starts as (
+{#- One row per child starting or ceasing in each year, dated by the day they did (a child starting twice in a
+    year is one start, dated by the first). -#}
+movements as (
 
     select
         periods.la_code,
         reporting_periods.period_end,
-        count(distinct periods.child_id) as children
+        'start' as movement,
+        periods.child_id,
+        min(periods.period_started_on) as moved_on
 
     from periods
     inner join reporting_periods
         on reporting_periods.la_code = periods.la_code
         and periods.period_started_on between reporting_periods.year_started_on and reporting_periods.period_end
     where periods.has_known_start
-    group by periods.la_code, reporting_periods.period_end
+    group by periods.la_code, reporting_periods.period_end, periods.child_id
 
-),
-
-ceased as (
+    union all
 
     select
         periods.la_code,
         reporting_periods.period_end,
-        count(distinct periods.child_id) as children
+        'ceased',
+        periods.child_id,
+        min(periods.period_ended_on)
 
     from periods
     inner join reporting_periods
         on reporting_periods.la_code = periods.la_code
         and periods.period_ended_on between reporting_periods.year_started_on and reporting_periods.period_end
     where coalesce(periods.reason_period_ceased_code, '') <> 'X1'
-    group by periods.la_code, reporting_periods.period_end
+    group by periods.la_code, reporting_periods.period_end, periods.child_id
+
+),
+
+described_movements as (
+
+    select
+        movements.la_code,
+        movements.period_end,
+        movements.movement,
+        movements.child_id,
+        uasc.child_id is not null as is_uasc,
+        {{ age_band('headers.birth_date', 'movements.moved_on') }} as age_band,
+        {{ sex_from_code('headers.sex_code') }} as sex
+
+    from movements
+    left join headers
+        on headers.la_code = movements.la_code
+        and headers.child_id = movements.child_id
+    left join uasc
+        on uasc.la_code = movements.la_code
+        and uasc.child_id = movements.child_id
+        and (uasc.uasc_ceased_on is null or uasc.uasc_ceased_on > movements.moved_on)
+
+),
+
+movements_in_breakdowns as (
+
+    {{ child_breakdown_rows('described_movements', ['la_code', 'period_end', 'movement', 'child_id']) }}
+
+),
+
+movements_counted as (
+
+    select
+        la_code,
+        period_end,
+        breakdown,
+        count(distinct case when movement = 'start' then child_id end) as started_children,
+        count(distinct case when movement = 'ceased' then child_id end) as ceased_children
+
+    from movements_in_breakdowns
+    group by la_code, period_end, breakdown
 
 ),
 
@@ -112,19 +172,17 @@ counted as (
     select
         reporting_periods.la_code,
         reporting_periods.period_end,
-        coalesce(starts.children, 0) as started_children,
-        coalesce(ceased.children, 0) as ceased_children,
+        coalesce(movements_counted.started_children, 0) as started_children,
+        coalesce(movements_counted.ceased_children, 0) as ceased_children,
         coalesce(missing.children, 0) as missing_children,
         coalesce(health.children, 0) as oc2_children,
         coalesce(health.assessed_children, 0) as assessed_children
 
     from reporting_periods
-    left join starts
-        on starts.la_code = reporting_periods.la_code
-        and starts.period_end = reporting_periods.period_end
-    left join ceased
-        on ceased.la_code = reporting_periods.la_code
-        and ceased.period_end = reporting_periods.period_end
+    left join movements_counted
+        on movements_counted.la_code = reporting_periods.la_code
+        and movements_counted.period_end = reporting_periods.period_end
+        and movements_counted.breakdown = 'all'
     left join missing
         on missing.la_code = reporting_periods.la_code
         and missing.period_end = reporting_periods.period_end
@@ -134,11 +192,30 @@ counted as (
 
 ),
 
+{#- A breakdown with no children is left out, as the CIN breakdowns are. -#}
+starts_broken_down as (
+
+    select * from movements_counted
+    where breakdown <> 'all' and started_children > 0
+
+),
+
+ceased_broken_down as (
+
+    select * from movements_counted
+    where breakdown <> 'all' and ceased_children > 0
+
+),
+
 final as (
 
     {{ measure_rows('counted', 'cla_starts', 'year', 'count', 'started_children') }}
     union all
     {{ measure_rows('counted', 'cla_ceased', 'year', 'count', 'ceased_children') }}
+    union all
+    {{ measure_rows('starts_broken_down', 'cla_starts', 'year', 'count', 'started_children', breakdown='breakdown') }}
+    union all
+    {{ measure_rows('ceased_broken_down', 'cla_ceased', 'year', 'count', 'ceased_children', breakdown='breakdown') }}
     union all
     {{ measure_rows('counted', 'cla_missing_children', 'year', 'count', 'missing_children') }}
     union all

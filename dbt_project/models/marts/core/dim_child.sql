@@ -116,14 +116,11 @@ attributed as (
         spine.la_code,
         spine.child_id,
         spine.sen2_person_id,
-        case
-            when cla_headers.sex_code = '1' then 'male'
-            when cla_headers.sex_code = '2' then 'female'
-            when cin_identifiers.sex in ('male', 'female') then cin_identifiers.sex
-            when sen2_persons.sex_code = 'M' then 'male'
-            when sen2_persons.sex_code = 'F' then 'female'
-            else 'unknown'
-        end as sex,
+        coalesce(
+            nullif({{ sex_from_code('cla_headers.sex_code') }}, 'unknown'),
+            nullif(cin_identifiers.sex, 'unknown'),
+            {{ sex_from_code('sen2_persons.sex_code') }}
+        ) as sex,
         coalesce(cla_headers.ethnicity_code, cin_characteristics.ethnicity_code, sen2_persons.ethnicity_code)
             as ethnicity_code,
         coalesce(cla_headers.birth_date, cin_identifiers.birth_date, sen2_persons.birth_date) as birth_date,

@@ -48,6 +48,7 @@ RULE_THRESHOLD = "rejected rows stay within the threshold"
 RULE_PARENT = "its parent record was loaded (not rejected or missing)"
 RULE_FLOAT_SUFFIX = "identifier exported as a number ('.0' removed)"
 RULE_LEADING_ZEROS = "identifier lost its leading zeros (matched without them)"
+RULE_CONFIGURED_LA = "a return outside an LA folder is the configured LA's (CSDW_LA_CODE)"
 
 ERROR, WARNING = "error", "warning"
 
@@ -364,6 +365,10 @@ def check_family(
         }
         extract = read_file(path, lineage)
         result.faults.extend(extract.faults)
+        foreign = _foreign_la_fault(family, path, family_dir, extract, settings.default_la_code)
+        if foreign:
+            result.faults.append(foreign)
+            continue
         if extract.tables:
             result.files_read.append(lineage["source_file"])
         for table, frame in extract.tables.items():
@@ -391,6 +396,22 @@ def check_family(
         _check_threshold(table, contract_of[table], result, settings.max_rejected_percent)
         result.tables[table] = prepare_table(rows, contract_of[table], key)
     return result
+
+
+def _foreign_la_fault(family: str, path: Path, family_dir: Path, extract: ExtractRows,
+                      configured_la: str | None) -> Fault | None:
+    """A return whose header names another LA than the configured one, in a single-LA landing folder, would load
+    as a second LA beside the configured one and skew every measure: the whole file stops the refresh. A
+    regional pool keeps each LA's files in a 3-digit LA folder, which decides the LA instead."""
+    if configured_la is None or la_code_in(path, family_dir) is not None:
+        return None
+    declared = {code for frame in extract.tables.values() for code in frame["la_code"].dropna().unique()}
+    others = sorted(declared - {configured_la})
+    if not others:
+        return None
+    return Fault(family, "?", str(path.relative_to(family_dir)), None, "LEA", RULE_CONFIGURED_LA,
+                 f"the header names LA {', '.join(others)} but CSDW_LA_CODE is {configured_la}; set CSDW_LA_CODE, "
+                 f"or put a regional pool's returns in a folder per LA (e.g. {family}/{others[0]}/)")
 
 
 def normalise_rows(rows: pd.DataFrame, contract: TableContract, result: ContractResult) -> pd.DataFrame:

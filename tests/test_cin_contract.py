@@ -73,9 +73,9 @@ def referral(referral_date="2024-05-01", closure="", reason="", plan_start="2024
 
 
 def write_cin(settings, name: str, text: str):
-    folder = settings.landing_dir / "cin"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / name).write_text(text)
+    path = settings.landing_dir / "cin" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
 
 
 def test_a_clean_file_is_flattened_into_one_table_per_module_with_parent_keys(settings):
@@ -149,3 +149,23 @@ def test_duplicate_child_ids_are_rejected(settings):
         ("child_characteristics", "one row per LAchildID"),
         ("disabilities", "one row per LAchildID + Disability"),
     ]
+
+
+def test_a_return_naming_another_la_in_a_single_la_folder_stops_with_a_file_fault(settings):
+    write_cin(settings, "cin_census_2024-25.xml", cin_xml(child()).replace("<LEA>999</LEA>", "<LEA>838</LEA>"))
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert [(fault.file, fault.field, fault.row_number) for fault in result.blocking_faults] == [
+        ("cin_census_2024-25.xml", "LEA", None)]
+    assert "names LA 838 but CSDW_LA_CODE is 999" in result.blocking_faults[0].message
+    assert result.tables == {}
+
+
+def test_a_regional_pool_return_in_its_la_folder_loads_as_that_la(settings):
+    write_cin(settings, "838/cin_census_2024-25.xml", cin_xml(child()).replace("<LEA>999</LEA>", "<LEA>838</LEA>"))
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert result.blocking_faults == []
+    assert set(result.tables["details"].la_code) == {"838"}

@@ -25,8 +25,9 @@ from sources.contracts import (
 )
 from sources.families import CHECKERS
 from sources.synthetic.generate import DEFAULT_REFERENCE, generate
+from sources.synthetic.targets import SCALES
 
-SETTINGS = CheckSettings(DEFAULT_REFERENCE, "838", 5.0)
+SETTINGS = CheckSettings(DEFAULT_REFERENCE, SCALES["small"].default_la, 5.0)
 
 # What the contract reports for each kind of injected defect.
 EXPECTED_RULES = {
@@ -139,7 +140,7 @@ def test_clean_rows_of_defective_files_still_load(clean_results, defective_resul
 
 
 def test_validate_exits_1_on_the_defective_extracts_and_0_on_the_clean_ones(clean_extracts, defective_extracts, monkeypatch, capsys):
-    monkeypatch.setenv("CSDW_LA_CODE", "838")
+    monkeypatch.setenv("CSDW_LA_CODE", SCALES["small"].default_la)
     monkeypatch.setenv("CSDW_REFERENCE_DATE", DEFAULT_REFERENCE.isoformat())
 
     assert cli.main(["validate", str(clean_extracts)]) == 0

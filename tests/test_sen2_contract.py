@@ -22,7 +22,7 @@ def sen2_xml(persons: str, year: int = 2025) -> str:
 <Message>
   <Header>
     <CollectionDetails><Collection>SEN2</Collection><Year>{year}</Year><ReferenceDate>{year}-01-16</ReferenceDate></CollectionDetails>
-    <Source><SourceLevel>L</SourceLevel><LEA>888</LEA><SoftwareCode>test</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>{year}-01-17T09:00:00</DateTime></Source>
+    <Source><SourceLevel>L</SourceLevel><LEA>999</LEA><SoftwareCode>test</SoftwareCode><Release>1</Release><SerialNo>1</SerialNo><DateTime>{year}-01-17T09:00:00</DateTime></Source>
   </Header>
   <Persons>
 {persons}
@@ -98,7 +98,7 @@ def test_a_clean_file_is_flattened_into_one_table_per_module_with_parent_keys(se
         "placement_details": 2, "sen_needs": 4,
     }
     people = result.tables["person"]
-    assert set(people.collection_year) == {"2025"} and set(people.la_code) == {"888"}
+    assert set(people.collection_year) == {"2025"} and set(people.la_code) == {"999"}
     for table in MODULES_UNDER_PERSON:
         assert set(result.tables[table].PersonRef) == set(people.PersonRef), table
     details = result.tables["plan_details"]

@@ -24,6 +24,8 @@ EXPECTED_ASSETS = {
     "intermediate/int_population_at_period_ends",
     "intermediate/int_cla_measures",
     "marts/dim_date",
+    "marts/dim_child",
+    "intermediate/int_child_spine",
     "marts/fct_cla_episodes",
     "marts/measure_values",
     "marts/measure_catalogue",

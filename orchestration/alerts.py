@@ -16,8 +16,9 @@ from email.message import EmailMessage
 
 import dagster as dg
 
-from orchestration.cli import GATE_ERRORS, _root_error
+from orchestration.cli import GATE_ERRORS, PUBLISHED_EXPORTS_FAILED, _root_error
 from orchestration.jobs import JOBS
+from orchestration.publish import published_warehouse
 from orchestration.refresh_record import _plain
 
 WEBHOOK_URL = "CSDW_ALERT_WEBHOOK_URL"
@@ -25,6 +26,16 @@ SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_TO = (
     "CSDW_ALERT_SMTP_HOST", "CSDW_ALERT_SMTP_PORT", "CSDW_ALERT_SMTP_FROM", "CSDW_ALERT_SMTP_TO"
 )
 TIMEOUT_SECONDS = 30
+
+# What the alert says happened, by the refresh's status (orchestration/cli.py).
+VERDICTS = {
+    "blocked": ("blocked by a quality gate", "nothing was published; the last good warehouse stays in place."),
+    "failed": ("failed", "nothing was published; the last good warehouse stays in place."),
+    PUBLISHED_EXPORTS_FAILED: (
+        "published, but its exports failed",
+        "the warehouse IS published (live), but the exports were not rewritten.",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -84,12 +95,12 @@ def _counts(metadata: Mapping[str, object]) -> dict[str, float | int]:
 def refresh_notice(
     status: str, job: str, run_id: str, failed_checks: Iterable[Mapping], failed_steps: Iterable[str]
 ) -> tuple[str, str]:
-    """Subject and text of the alert for a refresh that did not publish.
+    """Subject and text of the alert for a refresh that did not publish, or published and then failed.
 
     `failed_checks` are gate-report check entries (asset, check, severity, metadata); `failed_steps` are step
     names with their error class."""
-    verdict = "blocked by a quality gate" if status == "blocked" else "failed"
-    lines = [f"The {job} run {run_id} {verdict}: nothing was published; the last good warehouse stays in place."]
+    verdict, consequence = VERDICTS[status]
+    lines = [f"The {job} run {run_id} {verdict}: {consequence}"]
     for check in failed_checks:
         counts = ", ".join(f"{name} {value:g}" for name, value in sorted(_counts(check["metadata"]).items()))
         lines.append(f"failed check ({check['severity'].lower()}): {check['asset']}: {check['check']}"
@@ -106,8 +117,8 @@ def refresh_notice(
 )
 def refresh_failure_alert(context: dg.RunFailureSensorContext) -> None:
     """Does anyone know tonight's refresh did not publish? Sends one alert per failed run of a refresh job,
-    saying whether a quality gate blocked it (and which checks) or a step failed; nothing when no alert
-    channel is configured."""
+    saying whether a quality gate blocked it (and which checks), a step failed, or the warehouse was published
+    and the exports after it failed; nothing when no alert channel is configured."""
     channel = AlertChannel.from_env()
     if channel is None:
         context.log.info("no alert channel configured (CSDW_ALERT_WEBHOOK_URL or CSDW_ALERT_SMTP_*)")
@@ -132,8 +143,13 @@ def refresh_failure_alert(context: dg.RunFailureSensorContext) -> None:
     blocked = bool(set(errors.values()) & GATE_ERRORS) or any(
         check["severity"] == dg.AssetCheckSeverity.ERROR.value for check in failed_checks
     )
+    materialized = context.instance.get_records_for_run(
+        run_id=run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
+    ).records
+    published = any(record.event_log_entry.dagster_event.asset_key == published_warehouse.key for record in materialized)
+    status = PUBLISHED_EXPORTS_FAILED if published else "blocked" if blocked else "failed"
     subject, text = refresh_notice(
-        "blocked" if blocked else "failed", run.job_name, run.run_id, failed_checks,
+        status, run.job_name, run.run_id, failed_checks,
         [f"{step} ({error})" for step, error in sorted(errors.items())],
     )
     channel.send(subject, text)

@@ -1,6 +1,7 @@
 """Alerts reach a real local webhook and SMTP server, once per failed or blocked refresh, naming the failing
 checks and steps with counts, and never an identifier or a row value."""
 
+import errno
 import json
 import socket
 import threading
@@ -96,6 +97,17 @@ def published() -> None:
     """Must not run when the gate fails."""
 
 
+@dg.asset(name="published_warehouse")
+def warehouse_swapped_in() -> None:
+    """Stands in for the publish step, which succeeds."""
+
+
+@dg.asset(deps=[warehouse_swapped_in])
+def exports_on_a_full_disk() -> None:
+    """Fails after the publish, as the exports do when their disk is full."""
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
 def _alert_for_failed_run(job: dg.JobDefinition) -> None:
     instance = dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False)
@@ -129,6 +141,18 @@ def test_a_blocked_gate_sends_exactly_one_alert_naming_the_check_with_counts_onl
     assert "blocked by a quality gate" in subject
     assert "failed check (error): episodes_of_care: great_expectations_suite (failed 1, rows 12)" in text
     assert SECRET_CHILD not in subject + text
+
+
+def test_exports_failing_after_the_publish_send_one_alert_saying_the_warehouse_is_published(channel):
+    definitions = dg.Definitions(assets=[warehouse_swapped_in, exports_on_a_full_disk])
+
+    _alert_for_failed_run(definitions.resolve_implicit_global_asset_job_def())
+
+    [(subject, text)] = channel
+    assert "published, but its exports failed" in subject
+    assert "the warehouse IS published (live), but the exports were not rewritten" in text
+    assert "failed step: exports_on_a_full_disk (OSError)" in text
+    assert "nothing was published" not in text
 
 
 def test_no_alert_channel_configured_sends_nothing_and_does_not_fail(monkeypatch):

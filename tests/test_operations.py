@@ -35,7 +35,8 @@ def test_there_is_a_refresh_job_and_one_job_per_extract_family_each_with_what_is
     shown = {key.to_user_string() for key in cin_job}
 
     assert {job.name for job in definitions.resolve_all_job_defs()} >= {"refresh", *(f"refresh_{f}" for f in CHECKERS)}
-    assert {"raw/cin_details", "staging/stg_cin__details", "marts/fct_referrals", "published_warehouse"} <= shown
+    assert {"raw/cin_details", "staging/stg_cin__details", "marts/fct_referrals", "published_warehouse",
+            "curated_exports"} <= shown
     assert not any(key.startswith(("raw/ssda903", "raw/sen2", "staging/stg_ssda903")) for key in shown)
 
 

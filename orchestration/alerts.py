@@ -9,9 +9,10 @@ not quoted.
 import json
 import os
 import smtplib
+import ssl
 import urllib.request
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 import dagster as dg
@@ -25,6 +26,7 @@ WEBHOOK_URL = "CSDW_ALERT_WEBHOOK_URL"
 SMTP_HOST, SMTP_PORT, SMTP_FROM, SMTP_TO = (
     "CSDW_ALERT_SMTP_HOST", "CSDW_ALERT_SMTP_PORT", "CSDW_ALERT_SMTP_FROM", "CSDW_ALERT_SMTP_TO"
 )
+SMTP_USER, SMTP_PASSWORD, SMTP_STARTTLS = "CSDW_ALERT_SMTP_USER", "CSDW_ALERT_SMTP_PASSWORD", "CSDW_ALERT_SMTP_STARTTLS"
 TIMEOUT_SECONDS = 30
 
 # What the alert says happened, by the refresh's status (orchestration/cli.py).
@@ -38,6 +40,10 @@ VERDICTS = {
 }
 
 
+class UnencryptedLogin(ValueError):
+    """Raised when an SMTP login is configured without STARTTLS: the password would cross the network in clear."""
+
+
 @dataclass(frozen=True)
 class AlertChannel:
     """Where alerts go: a webhook URL (Teams/Slack-style JSON POST), an SMTP relay, or both."""
@@ -47,6 +53,10 @@ class AlertChannel:
     smtp_port: int = 25
     smtp_from: str = "csdw@localhost"
     smtp_to: tuple[str, ...] = ()
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    # Kept out of the repr, so no log or traceback that shows the channel shows the password.
+    smtp_password: str | None = field(default=None, repr=False)
 
     @classmethod
     def from_env(cls) -> "AlertChannel | None":
@@ -58,7 +68,13 @@ class AlertChannel:
             smtp_port=int(os.environ.get(SMTP_PORT) or 25),
             smtp_from=os.environ.get(SMTP_FROM) or cls.smtp_from,
             smtp_to=recipients,
+            smtp_starttls=os.environ.get(SMTP_STARTTLS, "").strip().lower() in ("1", "true", "yes"),
+            smtp_user=os.environ.get(SMTP_USER) or None,
+            smtp_password=os.environ.get(SMTP_PASSWORD) or None,
         )
+        if channel.smtp_host and channel.smtp_user and not channel.smtp_starttls:
+            raise UnencryptedLogin(f"{SMTP_USER} is set but {SMTP_STARTTLS} is not true: the SMTP password would "
+                                   "be sent unencrypted, so no login is attempted.")
         return channel if channel.webhook_url or channel.smtp_host else None
 
     def send(self, subject: str, text: str) -> None:
@@ -76,6 +92,11 @@ class AlertChannel:
             message["Subject"], message["From"], message["To"] = subject, self.smtp_from, ", ".join(self.smtp_to)
             message.set_content(text)
             with smtplib.SMTP(self.smtp_host, self.smtp_port, timeout=TIMEOUT_SECONDS) as smtp:
+                if self.smtp_starttls:
+                    # The relay's certificate is checked against the system's CAs (or SSL_CERT_FILE).
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.smtp_user:
+                    smtp.login(self.smtp_user, self.smtp_password or "")
                 smtp.send_message(message)
 
 

@@ -147,16 +147,16 @@ def send_alert(outcome: RefreshOutcome) -> None:
     else."""
     from orchestration.alerts import AlertChannel, refresh_notice
 
-    channel = AlertChannel.from_env()
-    if channel is None:
-        return
     report = json.loads(outcome.report.read_text())
     failed = [check for check in report["checks"] if not check["passed"]]
     subject, text = refresh_notice(report["status"], "refresh", report["refresh_id"], failed, outcome.failed_steps)
     try:
-        channel.send(subject, text)
-    except OSError as error:
-        # The refresh's own outcome (exit code, gate report) stands whether or not the alert got through.
+        channel = AlertChannel.from_env()
+        if channel is not None:
+            channel.send(subject, text)
+    except (OSError, ValueError) as error:
+        # The refresh's own outcome (exit code, gate report) stands whether or not the alert got through. A refused
+        # configuration (ValueError) or an unreachable relay (OSError) is said; neither message holds a secret.
         console.print(f"[yellow]The alert could not be sent[/]: {type(error).__name__}: {error}")
 
 

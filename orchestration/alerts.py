@@ -167,7 +167,9 @@ def refresh_failure_alert(context: dg.RunFailureSensorContext) -> None:
     materialized = context.instance.get_records_for_run(
         run_id=run.run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION
     ).records
-    published = any(record.event_log_entry.dagster_event.asset_key == published_warehouse.key for record in materialized)
+    published = any(
+        record.event_log_entry.dagster_event.asset_key == published_warehouse.key for record in materialized
+    )
     status = PUBLISHED_EXPORTS_FAILED if published else "blocked" if blocked else "failed"
     subject, text = refresh_notice(
         status, run.job_name, run.run_id, failed_checks,

@@ -11,6 +11,7 @@ from typing import TextIO
 
 import dagster as dg
 
+from orchestration.cli import _root_error
 from orchestration.dbt import warehouse_models
 from orchestration.definitions import INGEST_ASSETS
 from orchestration.publish import curated_exports, published_warehouse
@@ -28,8 +29,8 @@ DONE = {published_warehouse.key: "publish  published", curated_exports.key: "exp
 
 class RefreshProgress:
     """Prints one line per step of a refresh that takes time; fed the run's events by
-    `DagsterInstance.add_event_listener`. Passing checks of the ingest and dbt steps (a contract per raw table,
-    every dbt test) are counted, not listed; every other check, and every failure, has its line."""
+    `DagsterInstance.add_event_listener`. Passing checks inside the ingest and dbt steps have no line of their own
+    (a family's line says its faults, dbt's last line counts its tests); every other check, and every failure, has."""
 
     def __init__(self, out: TextIO):
         self.out = out
@@ -61,7 +62,7 @@ class RefreshProgress:
         if event.event_type == dg.DagsterEventType.STEP_SUCCESS and step == DBT_STEP:
             return f"dbt      {self.models_built} models and seeds built, {self.tests_passed} tests passed"
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            return f"FAILED   {step} ({event.step_failure_data.error.cls_name})"
+            return f"FAILED   {step} ({_root_error(event.step_failure_data.error).cls_name})"
         return None
 
     def check(self, evaluation: dg.AssetCheckEvaluation, step: str) -> str | None:

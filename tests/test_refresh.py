@@ -211,6 +211,8 @@ def test_exports_failing_after_the_swap_exit_1_and_say_the_warehouse_is_publishe
     printed = capsys.readouterr().out
 
     assert exit_code == EXIT_ERROR
+    assert re.search(r"s  publish  published\n.*s  exports  writing\n.*s  FAILED   curated_exports \(OSError\)",
+                     printed)
     assert f"{settings.warehouse_path} IS published" in printed
     assert "was not rewritten" in printed and "No space left on device" in printed
     assert "nothing was published" not in printed

@@ -1,10 +1,12 @@
 """`csdw`: the command line of DESIGN.md's contract."""
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
 import sys
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,6 +20,8 @@ from orchestration.refresh_record import record_refresh
 from orchestration.settings import DEFAULT_LANDING_DIR, Settings
 
 EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
+# The warehouse was swapped in, then a later step (the exports) failed: live, but not everything was written.
+PUBLISHED_EXPORTS_FAILED = "published_exports_failed"
 GATE_ERRORS = {"ContractViolation", "DagsterAssetCheckFailedError"}
 DEMO_KEY = "demo-only-not-secret"
 DEMO_REFERENCE_DATE = date(2025, 3, 31)
@@ -31,6 +35,7 @@ console = Console(highlight=False, soft_wrap=True, width=max(160, shutil.get_ter
 @dataclass
 class RefreshOutcome:
     exit_code: int
+    published: bool = False
     reasons: list[str] = field(default_factory=list)
     failed_checks: list[str] = field(default_factory=list)
     failed_steps: list[str] = field(default_factory=list)
@@ -49,23 +54,33 @@ def _dagster_instance():
 
 
 def run_refresh(settings: Settings) -> RefreshOutcome:
-    """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed."""
+    """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed.
+
+    A line is printed as each step makes progress (orchestration/progress.py). Dagster's console log and the dbt
+    output dagster-dbt echoes to stdout are kept off the terminal: the UI shows the former, and each dbt run's
+    log is in its folder under dbt_project/target/."""
     from orchestration.definitions import build_definitions
+    from orchestration.progress import RefreshProgress
+    from orchestration.publish import published_warehouse
 
     definitions = build_definitions(settings)
     job = definitions.resolve_job_def("refresh")
     # Step failures are summarised below in plain words; Dagster's own stack traces would bury them.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    run_id = str(uuid.uuid4())
     started = datetime.now()
-    with _dagster_instance() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=quiet)
+    with _dagster_instance() as instance, open(os.devnull, "w") as devnull:
+        instance.add_event_listener(run_id, RefreshProgress(sys.stdout))
+        with contextlib.redirect_stdout(devnull):
+            result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False, run_config=quiet)
     evaluations = result.get_asset_check_evaluations()
     failed_checks = [
         f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name} {_check_detail(evaluation.metadata)}"
         for evaluation in evaluations
         if not evaluation.passed
     ]
-    outcome = RefreshOutcome(EXIT_PUBLISHED, failed_checks=failed_checks,
+    published = any(event.asset_key == published_warehouse.key for event in result.get_asset_materialization_events())
+    outcome = RefreshOutcome(EXIT_PUBLISHED, published=published, failed_checks=failed_checks,
                              passed_checks=sum(evaluation.passed for evaluation in evaluations))
     if not result.success:
         error_classes = set()
@@ -78,8 +93,11 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
                 if error.cls_name not in GATE_ERRORS:
                     outcome.reasons.append("".join(error.stack).rstrip())
         blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
-        outcome.exit_code = EXIT_BLOCKED if blocked else EXIT_ERROR
+        # Once swapped in, the warehouse is live whatever fails after it: that is never "blocked".
+        outcome.exit_code = EXIT_BLOCKED if blocked and not published else EXIT_ERROR
     status = {EXIT_PUBLISHED: "published", EXIT_BLOCKED: "blocked", EXIT_ERROR: "failed"}[outcome.exit_code]
+    if outcome.exit_code == EXIT_ERROR and published:
+        status = PUBLISHED_EXPORTS_FAILED
     warehouse = definitions.resources["warehouse"]
     outcome.report = record_refresh(warehouse, result, started, datetime.now(), status, outcome.reasons)
     return outcome
@@ -103,8 +121,17 @@ def refresh(settings: Settings) -> int:
         console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed; "
                       f"gate report {outcome.report})")
         return EXIT_PUBLISHED
-    verdict = "BLOCKED by a quality gate" if outcome.exit_code == EXIT_BLOCKED else "FAILED"
-    console.print(f"[red]Refresh {verdict}[/]: nothing was published; {settings.warehouse_path} is unchanged.")
+    if outcome.published:
+        from orchestration.exports import Exports
+        from orchestration.resources import Warehouse
+
+        exports = Exports().folder(Warehouse(published_path=str(settings.warehouse_path)))
+        console.print(f"[red]Exports FAILED[/] after the publish: {settings.warehouse_path} IS published (live: "
+                      f"analysts and dashboards read this refresh), but {exports} was not rewritten. Fix the cause "
+                      "below, then refresh again.")
+    else:
+        verdict = "BLOCKED by a quality gate" if outcome.exit_code == EXIT_BLOCKED else "FAILED"
+        console.print(f"[red]Refresh {verdict}[/]: nothing was published; {settings.warehouse_path} is unchanged.")
     for check in outcome.failed_checks:
         console.print(f"  failed check: {check}")
     for reason in outcome.reasons:
@@ -115,20 +142,21 @@ def refresh(settings: Settings) -> int:
 
 
 def send_alert(outcome: RefreshOutcome) -> None:
-    """Tell the configured alert channel (orchestration/alerts.py) that this refresh did not publish: the failed
-    checks with their counts and the failed steps, from the gate report, and nothing else."""
+    """Tell the configured alert channel (orchestration/alerts.py) that this refresh did not publish, or published
+    and then failed: the failed checks with their counts and the failed steps, from the gate report, and nothing
+    else."""
     from orchestration.alerts import AlertChannel, refresh_notice
 
-    channel = AlertChannel.from_env()
-    if channel is None:
-        return
     report = json.loads(outcome.report.read_text())
     failed = [check for check in report["checks"] if not check["passed"]]
     subject, text = refresh_notice(report["status"], "refresh", report["refresh_id"], failed, outcome.failed_steps)
     try:
-        channel.send(subject, text)
-    except OSError as error:
-        # The refresh's own outcome (exit code, gate report) stands whether or not the alert got through.
+        channel = AlertChannel.from_env()
+        if channel is not None:
+            channel.send(subject, text)
+    except (OSError, ValueError) as error:
+        # The refresh's own outcome (exit code, gate report) stands whether or not the alert got through. A refused
+        # configuration (ValueError) or an unreachable relay (OSError) is said; neither message holds a secret.
         console.print(f"[yellow]The alert could not be sent[/]: {type(error).__name__}: {error}")
 
 

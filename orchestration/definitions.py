@@ -10,7 +10,7 @@ from orchestration.exports import Exports
 from orchestration.alerts import ALERT_SENSORS
 from orchestration.freshness import freshness_checks
 from orchestration.jobs import JOBS
-from orchestration.publish import published_warehouse
+from orchestration.publish import curated_exports, published_warehouse
 from orchestration.quality import (
     fct_cla_episodes_suite,
     measure_values_contract,
@@ -31,7 +31,7 @@ INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, sen2_raw_tables, nccis_raw_
 
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*INGEST_ASSETS, warehouse_models, published_warehouse],
+        assets=[*INGEST_ASSETS, warehouse_models, published_warehouse, curated_exports],
         asset_checks=[fct_cla_episodes_suite, measure_values_suite, measure_values_contract, measure_values_coverage,
                       *freshness_checks(settings.max_age_days)],
         jobs=JOBS,

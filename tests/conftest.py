@@ -1,16 +1,22 @@
 """Shared fixtures: synthetic extracts only, written into a temporary landing folder per test."""
 
+import contextlib
 import csv
+import io
 import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from orchestration import cli
 from orchestration.settings import Settings
 from sources.contracts import CheckSettings
+from sources.synthetic.generate import generate
 from sources.synthetic.ssda903 import EPISODE_COLUMNS, HEADER_COLUMNS
+from sources.synthetic.targets import SCALES
 
 TEST_KEY = "test-key-not-secret"
 TEST_LA_CODE = "999"
@@ -88,3 +94,32 @@ HAND_MADE_EPISODES = [
     episode("CHILDE", "15/01/2024", rne="P", place="K2"),
 ]
 HAND_MADE_REFERENCE_DATE = date(2024, 3, 31)
+
+
+SMALL_LA_CODE = SCALES["small"].default_la
+SMALL_LA_PERIOD_END = date(2025, 3, 31)
+
+
+@dataclass(frozen=True)
+class SmallLaRefresh:
+    landing: Path
+    warehouse: Path
+    exit_code: int
+    printed: str
+
+
+@pytest.fixture(scope="session")
+def small_la_refresh(tmp_path_factory) -> SmallLaRefresh:
+    """The small scale's LA, generated and refreshed by `csdw refresh` once for the whole session (a refresh takes
+    a minute or more): its landing folder, its published warehouse, the exit code and what the command printed."""
+    landing = tmp_path_factory.mktemp("small_la_landing")
+    generate(landing, "small", seed=5, show_progress=False)
+    warehouse = tmp_path_factory.mktemp("small_la_warehouse") / "csdw.duckdb"
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(printed):
+        env.setenv("CSDW_PSEUDONYM_KEY", "small-la-test")
+        env.setenv("CSDW_LA_CODE", SMALL_LA_CODE)
+        env.setenv("CSDW_REFERENCE_DATE", SMALL_LA_PERIOD_END.isoformat())
+        env.delenv("DAGSTER_HOME", raising=False)
+        exit_code = cli.main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
+    return SmallLaRefresh(landing, warehouse, exit_code, printed.getvalue())

@@ -2,12 +2,17 @@
 queue's one-writer rule."""
 
 import os
+import shutil
+import signal
+import subprocess
+import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import dagster as dg
+import duckdb
 import pytest
 import yaml
 from dagster._utils.schedules import cron_string_iterator
@@ -35,7 +40,8 @@ def test_there_is_a_refresh_job_and_one_job_per_extract_family_each_with_what_is
     shown = {key.to_user_string() for key in cin_job}
 
     assert {job.name for job in definitions.resolve_all_job_defs()} >= {"refresh", *(f"refresh_{f}" for f in CHECKERS)}
-    assert {"raw/cin_details", "staging/stg_cin__details", "marts/fct_referrals", "published_warehouse"} <= shown
+    assert {"raw/cin_details", "staging/stg_cin__details", "marts/fct_referrals", "published_warehouse",
+            "curated_exports"} <= shown
     assert not any(key.startswith(("raw/ssda903", "raw/sen2", "staging/stg_ssda903")) for key in shown)
 
 
@@ -192,6 +198,57 @@ def test_one_warehouse_writer_at_a_time_every_job_tagged_and_the_queue_limited_t
 
     assert {"key": WAREHOUSE_WRITER_TAG, "limit": 1} in [dict(limit) for limit in limits]
     assert all(job.tags.get(WAREHOUSE_WRITER_TAG) for job in jobs if not job.name.startswith("__"))
+
+
+STAND_IN_LOCATION = Path(__file__).with_name("one_writer_location.py")
+QUEUE_TIMEOUT_SECONDS = 120
+
+
+def _dagster(command: str, *arguments: str) -> list[str]:
+    return [str(Path(sys.executable).with_name(command)), *arguments, "-f", str(STAND_IN_LOCATION)]
+
+
+def _wait_until_finished(instance: dg.DagsterInstance, run_ids: list[str]) -> list[dg.DagsterRun]:
+    deadline = time.monotonic() + QUEUE_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        runs = [instance.get_run_by_id(run_id) for run_id in run_ids]
+        if all(run.is_finished for run in runs):
+            return runs
+        time.sleep(1)
+    pytest.fail(f"the queued runs did not finish in {QUEUE_TIMEOUT_SECONDS}s: {[run.status for run in runs]}")
+
+
+def test_two_refreshes_requested_together_run_one_after_the_other(tmp_path, monkeypatch):
+    """The project's dagster.yaml with a real daemon: two writer runs wait in the queue together; the daemon starts
+    the second only once the first has finished, so neither meets the other's DuckDB lock."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    monkeypatch.setenv("CSDW_WAREHOUSE", str(tmp_path / "csdw.duckdb"))
+    for _ in range(2):
+        launch = subprocess.run(_dagster("dagster", "job", "launch", "-j", "refresh"), cwd=PROJECT_ROOT,
+                                capture_output=True, text=True, timeout=QUEUE_TIMEOUT_SECONDS)
+        assert launch.returncode == 0, launch.stderr[-3000:]
+
+    with dg.DagsterInstance.get() as instance:
+        queued = [run.run_id for run in instance.get_runs()]
+        assert [run.status for run in instance.get_runs()] == [dg.DagsterRunStatus.QUEUED] * 2
+        # Its own process group, so stopping it stops the code server and run workers it started too.
+        daemon = subprocess.Popen(_dagster("dagster-daemon", "run"), cwd=PROJECT_ROOT, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            runs = _wait_until_finished(instance, queued)
+        finally:
+            os.killpg(daemon.pid, signal.SIGTERM)
+            daemon.wait(timeout=60)
+        records = sorted(instance.get_run_records(), key=lambda record: record.start_time)
+
+    assert [run.status for run in runs] == [dg.DagsterRunStatus.SUCCESS] * 2
+    first, second = records
+    assert first.end_time <= second.start_time, "the second refresh started before the first had finished"
+    with duckdb.connect(str(tmp_path / "csdw.duckdb"), read_only=True) as connection:
+        assert connection.execute("select count(*) from writes").fetchone() == (2,)
 
 
 def test_the_postgresql_instance_queues_runs_as_the_default_one_does():

@@ -2,14 +2,20 @@
 leaves the published warehouse exactly as it was."""
 
 import dataclasses
+import errno
 import hashlib
+import json
+import re
 from datetime import date
 
 import duckdb
+import pandas as pd
 import pytest
 
 from orchestration import cli
-from orchestration.cli import EXIT_BLOCKED, EXIT_PUBLISHED, run_refresh
+from orchestration.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_PUBLISHED, PUBLISHED_EXPORTS_FAILED, run_refresh
+from orchestration.exports import Exports
+from sources.families import CHECKERS
 from sources.synthetic.ssda903 import generate_ssda903
 from tests.conftest import HAND_MADE_EPISODES, HAND_MADE_REFERENCE_DATE, TEST_LA_CODE, episode
 
@@ -156,3 +162,60 @@ def test_measures_command_prints_the_latest_published_values(settings, write_ssd
     # The test LA is in no region and has no neighbours: England's published count at 31 March 2024 only.
     assert f"{TEST_LA_CODE},cla_at_date,2024-03-31,snapshot,3.0,,3.0,count,83530.0,," in rows
     assert all(row.startswith(f"{TEST_LA_CODE},") and ",2024-03-31," in row for row in rows)
+
+
+PROGRESS_LINE = re.compile(r"^\s*(\d+\.\d)s  (\w+)\s+(.*)$")
+
+
+def test_csdw_refresh_prints_a_line_per_family_read_model_built_gate_checked_and_publish_with_seconds(
+        small_la_refresh):
+    lines = small_la_refresh.printed.splitlines()
+    progress = [match.groups() for match in map(PROGRESS_LINE.match, lines) if match]
+    seconds = [float(elapsed) for elapsed, _, _ in progress]
+    stages = [stage for _, stage, _ in progress]
+    said = {stage: [text for _, line_stage, text in progress if line_stage == stage] for stage in stages}
+
+    assert small_la_refresh.exit_code == EXIT_PUBLISHED
+    assert seconds == sorted(seconds) and seconds[-1] > 0
+    assert sorted(text.split(":")[0] for text in said["ingest"]) == sorted(CHECKERS)
+    assert all(re.search(r": \d+ file\(s\) read, \d+ rows", text) for text in said["ingest"])
+    assert {"marts/fct_cla_episodes", "marts/measure_values"} <= set(said["dbt"])
+    assert re.fullmatch(r"\d+ models and seeds built, \d+ tests passed", said["dbt"][-1])
+    assert "marts/fct_cla_episodes: great_expectations_suite passed" in said["check"]
+    assert "marts/measure_values: pandera_contract passed" in said["check"]
+    assert said["publish"][-1] == "published" and said["exports"][-1] == "written"
+    # In the order a refresh goes: every family read before dbt, dbt before the gates on marts, publish last.
+    assert stages.index("dbt") > max(i for i, stage in enumerate(stages) if stage == "ingest")
+    assert stages.index("publish") > max(i for i, stage in enumerate(stages) if stage in ("dbt", "check"))
+    assert len(lines) < 150, "quiet: no Dagster log lines, no dbt output"
+    assert not any("START sql" in line or " - STEP_" in line for line in lines)
+
+
+def test_csdw_refresh_prints_no_child_identifier(small_la_refresh):
+    episodes = pd.concat(pd.read_csv(path, dtype=str, usecols=["CHILD"])
+                         for path in (small_la_refresh.landing / "ssda903").glob("*_episodes.csv"))
+    printed_words = set(re.findall(r"\w+", small_la_refresh.printed))
+
+    assert not printed_words & set(episodes["CHILD"])
+
+
+def test_exports_failing_after_the_swap_exit_1_and_say_the_warehouse_is_published(settings, write_ssda903,
+                                                                                    monkeypatch, capsys):
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+
+    def disk_full(self, warehouse):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Exports, "write", disk_full)
+    exit_code = cli.refresh(settings)
+    printed = capsys.readouterr().out
+
+    assert exit_code == EXIT_ERROR
+    assert re.search(r"s  publish  published\n.*s  exports  writing\n.*s  FAILED   curated_exports \(OSError\)",
+                     printed)
+    assert f"{settings.warehouse_path} IS published" in printed
+    assert "was not rewritten" in printed and "No space left on device" in printed
+    assert "nothing was published" not in printed
+    assert cla_at_date(settings.warehouse_path), "the swap happened: the measures are live"
+    gate_report = json.loads((settings.warehouse_path.parent / "reports" / "gate-latest.json").read_text())
+    assert gate_report["status"] == PUBLISHED_EXPORTS_FAILED

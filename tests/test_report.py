@@ -3,25 +3,20 @@ from a warehouse refreshed on generated data: every area's section, one chart pe
 errors. The screenshot is kept under test-output/ for a person to look at. The same publish's exports are
 checked too: one Parquet file per mart, and no small count left in the CSV."""
 
-import dataclasses
 import os
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.cli import EXIT_PUBLISHED, main, run_refresh
+from orchestration.cli import EXIT_PUBLISHED, main
 from orchestration.report import AREAS, Target, load_targets, rag_status
-from sources.synthetic.generate import generate
-from sources.synthetic.targets import SCALES
+from tests.conftest import SMALL_LA_CODE as LA_CODE
 
-PERIOD_END = date(2025, 3, 31)
-LA_CODE = SCALES["small"].default_la
 TEST_OUTPUT = Path(__file__).resolve().parents[1] / "test-output"
 BROWSER_TIMEOUT_SECONDS = 120
 
@@ -61,26 +56,15 @@ def chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> Path:
-    """A report from a warehouse refreshed on a small generated LA, with two local targets."""
-    landing = tmp_path_factory.mktemp("landing")
-    generate(landing, "small", seed=5, show_progress=False)
-    warehouse = tmp_path_factory.mktemp("wh") / "csdw.duckdb"
+def report(small_la_refresh) -> Path:
+    """A report from the session's small generated LA (conftest), with two local targets beside its warehouse."""
+    assert small_la_refresh.exit_code == EXIT_PUBLISHED, small_la_refresh.printed[-3000:]
+    warehouse = small_la_refresh.warehouse
     (warehouse.parent / "targets.csv").write_text(
         "measure_id,target,direction\nassessments_45wd_pct,85,higher\ncp_repeat_pct,20,lower\n")
     with pytest.MonkeyPatch.context() as env:
-        env.setenv("CSDW_PSEUDONYM_KEY", "report-test")
         env.setenv("CSDW_LA_CODE", LA_CODE)
-        env.delenv("DAGSTER_HOME", raising=False)
         env.delenv("CSDW_TARGETS", raising=False)
-        from orchestration.settings import Settings
-
-        settings = dataclasses.replace(
-            Settings.from_env(landing_dir=str(landing), warehouse_path=str(warehouse)),
-            la_code=LA_CODE, reference_date=PERIOD_END,
-        )
-        outcome = run_refresh(settings)
-        assert outcome.exit_code == EXIT_PUBLISHED, outcome.reasons + outcome.failed_checks
         out = warehouse.parent / "report.html"
         assert main(["report", "--warehouse", str(warehouse), "--out", str(out)]) == EXIT_PUBLISHED
     return out

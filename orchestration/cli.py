@@ -58,7 +58,7 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
 
     A line is printed as each step makes progress (orchestration/progress.py). Dagster's console log and the dbt
     output dagster-dbt echoes to stdout are kept off the terminal: the UI shows the former, and each dbt run's
-    log is in its folder under dbt_project/target/."""
+    log of the latest refresh is dbt_project/target/refresh/dbt.log."""
     from orchestration.definitions import build_definitions
     from orchestration.progress import RefreshProgress
     from orchestration.publish import published_warehouse

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -30,4 +31,7 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
         "la_code": extracts.la_code,
         "reference_date": extracts.reference_date,
     }
-    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context).stream()
+    # One run at a time writes the warehouse, so one target folder serves every refresh (dagster-dbt would
+    # otherwise leave a new folder per run): it holds the latest refresh's dbt.log and run results.
+    yield from dbt.cli(["build", "--vars", json.dumps(dbt_vars)], context=context,
+                       target_path=Path("target") / "refresh").stream()

@@ -4,7 +4,6 @@ agree exactly with what the warehouse publishes for 31 March 2025.
 The independent reading uses the collection year that holds the period end (2024-25 for 31 March 2025), so it
 needs neither the warehouse's latest-year-wins merge nor its models."""
 
-import dataclasses
 from datetime import date
 
 import duckdb
@@ -12,42 +11,26 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from orchestration.cli import EXIT_PUBLISHED, run_refresh
-from sources.synthetic.generate import generate
-from sources.synthetic.targets import SCALES
+from orchestration.cli import EXIT_PUBLISHED
+from tests.conftest import SMALL_LA_CODE, SMALL_LA_PERIOD_END
 
-PERIOD_END = date(2025, 3, 31)
+PERIOD_END = SMALL_LA_PERIOD_END
 YEAR_START = date(2024, 4, 1)
-LA_CODE = SCALES["small"].default_la
 
 
 @pytest.fixture(scope="module")
-def landing(tmp_path_factory):
-    out = tmp_path_factory.mktemp("landing")
-    generate(out, "small", seed=3, show_progress=False)
-    return out
+def landing(small_la_refresh):
+    return small_la_refresh.landing
 
 
 @pytest.fixture(scope="module")
-def published(landing, tmp_path_factory):
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CSDW_PSEUDONYM_KEY", "headline-test")
-        env.setenv("CSDW_LA_CODE", LA_CODE)
-        env.delenv("DAGSTER_HOME", raising=False)
-        from orchestration.settings import Settings
-
-        settings = dataclasses.replace(
-            Settings.from_env(landing_dir=str(landing), warehouse_path=str(tmp_path_factory.mktemp("wh") / "csdw.duckdb")),
-            la_code=LA_CODE,
-            reference_date=PERIOD_END,
-        )
-        outcome = run_refresh(settings)
-    assert outcome.exit_code == EXIT_PUBLISHED, outcome.reasons + outcome.failed_checks
-    with duckdb.connect(str(settings.warehouse_path), read_only=True) as connection:
+def published(small_la_refresh):
+    assert small_la_refresh.exit_code == EXIT_PUBLISHED, small_la_refresh.printed
+    with duckdb.connect(str(small_la_refresh.warehouse), read_only=True) as connection:
         return connection.execute(
             "select measure_id, numerator, denominator, value from marts.measure_values "
             "where breakdown = 'all' and la_code = ? and period_end = ?",
-            [LA_CODE, PERIOD_END],
+            [SMALL_LA_CODE, PERIOD_END],
         ).df().set_index("measure_id")
 
 

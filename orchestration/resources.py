@@ -27,6 +27,9 @@ class Warehouse(dg.ConfigurableResource):
 
     published_path: str
     max_row_count_change_percent: float = 25.0
+    movement_warn_factor: float = 1.5
+    movement_block_factor: float = 3.0
+    movement_small_count: float = 5.0
 
     @property
     def published(self) -> Path:
@@ -74,6 +77,16 @@ class Warehouse(dg.ConfigurableResource):
     def read_candidate_table(self, table: str) -> pd.DataFrame:
         with self.connect(self.candidate, read_only=True) as connection:
             return connection.sql(f"select * from {table}").df()
+
+    def read_published_table(self, table: str) -> pd.DataFrame | None:
+        """A table of the last published warehouse; None before the first publish or for a new table."""
+        if not self.published.exists():
+            return None
+        with self.connect(self.published, read_only=True) as connection:
+            try:
+                return connection.sql(f"select * from {table}").df()
+            except duckdb.CatalogException:
+                return None
 
     def published_row_count(self, table: str) -> int | None:
         """Rows of a table in the last published warehouse; None before the first publish or for a new table."""

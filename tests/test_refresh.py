@@ -3,6 +3,7 @@ leaves the published warehouse exactly as it was."""
 
 import dataclasses
 import hashlib
+import shutil
 from datetime import date
 
 import duckdb
@@ -10,7 +11,9 @@ import pytest
 
 from orchestration import cli
 from orchestration.cli import EXIT_BLOCKED, EXIT_PUBLISHED, run_refresh
+from sources.synthetic.generate import generate
 from sources.synthetic.ssda903 import generate_ssda903
+from sources.synthetic.targets import SCALES
 from tests.conftest import HAND_MADE_EPISODES, HAND_MADE_REFERENCE_DATE, TEST_LA_CODE, episode
 
 
@@ -156,3 +159,31 @@ def test_measures_command_prints_the_latest_published_values(settings, write_ssd
     # The test LA is in no region and has no neighbours: England's published count at 31 March 2024 only.
     assert f"{TEST_LA_CODE},cla_at_date,2024-03-31,snapshot,3.0,,3.0,count,83530.0,," in rows
     assert all(row.startswith(f"{TEST_LA_CODE},") and ",2024-03-31," in row for row in rows)
+
+
+def test_a_generated_la_with_defects_is_blocked_and_the_published_warehouse_still_answers(settings, capsys):
+    """Publish a clean generated LA, then refresh on the generator's `--defects` output of the same LA: truncated
+    files, a missing column and bad rows in every family (its defects_manifest.csv) stop the refresh whatever the
+    rejection threshold. The published file stays byte for byte as it was and still answers, and the gate report
+    the refresh points at says which checks failed."""
+    settings = dataclasses.replace(settings, la_code=SCALES["small"].default_la)
+    generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, show_progress=False)
+    assert cli.refresh(settings) == EXIT_PUBLISHED
+    published = fingerprint(settings.warehouse_path)
+    measures = cli.latest_measures(settings.warehouse_path)
+    shutil.rmtree(settings.landing_dir)
+    generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, defects=True,
+             show_progress=False)
+    capsys.readouterr()
+
+    exit_code = cli.refresh(settings)
+    printed = capsys.readouterr().out
+
+    assert exit_code == EXIT_BLOCKED
+    assert fingerprint(settings.warehouse_path) == published
+    assert measures and cli.latest_measures(settings.warehouse_path) == measures
+    reports = settings.warehouse_path.parent / "reports"
+    page = next(path for path in reports.glob("gate-*.html") if str(path) in printed)
+    assert page.read_text() == (reports / "gate-latest.html").read_text()
+    assert '<td class="result-failed">failed</td>' in page.read_text()
+    assert "raw.ssda903_missing" in page.read_text() and "raw.ssda903_reviews" in page.read_text()

@@ -76,8 +76,8 @@ def fct_placements_expectations(latest: date) -> list:
 
 def fct_care_leaver_outcomes_expectations(latest: date) -> list:
     """Care leavers' OC3 records: keys present and unique, contact, activity and accommodation codes from the DfE
-    lists, and each flag set only for the codes it stands for, since the percentages count the flags. An age outside 17-21 is a
-    warning: DfE queries it, and the record still counts where its age is one the measures use."""
+    lists, and each flag set only for the codes it stands for, since the percentages count the flags. An age
+    outside 17-21 is a warning: DfE queries it, and the measures count only the ages they name."""
     import great_expectations as gx
     from great_expectations.expectations.row_conditions import Column
 

@@ -47,9 +47,9 @@ class Settings:
             max_rejected_percent=float(configured["ingest"]["max_rejected_percent"]),
             max_row_count_change_percent=float(configured["gates"]["max_row_count_change_percent"]),
             # A thresholds file written before the movement check existed keeps its defaults.
-            movement_warn_factor=float(configured["gates"].get("movement_warn_factor", 1.5)),
-            movement_block_factor=float(configured["gates"].get("movement_block_factor", 3.0)),
-            movement_small_count=float(configured["gates"].get("movement_small_count", 5)),
+            movement_warn_factor=float(configured["gates"].get("movement_warn_factor", cls.movement_warn_factor)),
+            movement_block_factor=float(configured["gates"].get("movement_block_factor", cls.movement_block_factor)),
+            movement_small_count=float(configured["gates"].get("movement_small_count", cls.movement_small_count)),
             # A thresholds file written before the freshness checks existed keeps the defaults.
             max_age_days={family: float(days) for family, days in
                           configured.get("freshness", {}).get("max_age_days", DEFAULT_MAX_AGE_DAYS).items()},

@@ -109,13 +109,18 @@ def gate_report_html(report: dict) -> str:
         "gate_report.html.j2",
         refresh_id=report["refresh_id"],
         status=report["status"],
-        started_at=report["started_at"],
-        finished_at=report["finished_at"],
+        started_at=_minute(report["started_at"]),
+        finished_at=_minute(report["finished_at"]),
         warehouse=report["warehouse"],
         reasons=report["reasons"],
         counts={result: sum(check["result"] == result for check in checks) for result in RESULT_ORDER},
         checks=checks,
     )
+
+
+def _minute(timestamp: str) -> str:
+    """An ISO timestamp as the performance report prints times."""
+    return datetime.fromisoformat(timestamp).strftime("%d %b %Y %H:%M")
 
 
 def _result(check: dict) -> str:

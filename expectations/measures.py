@@ -88,3 +88,19 @@ def broken_measure_rules(values: pd.DataFrame, catalogue_ids: set[str]) -> dict[
         return {}
     except pa.errors.SchemaErrors as errors:
         return errors.failure_cases.groupby("check").size().astype(int).to_dict()
+
+
+def movements(values: pd.DataFrame, published: pd.DataFrame, small_count: float) -> pd.DataFrame:
+    """Each measure series (LA, measure, period type, breakdown) at the latest period both refreshes hold a value
+    for, with the factor it moved by since the published refresh: the larger value over the smaller, infinite from
+    zero. A series whose numerator is at most `small_count` in both is left out: one child more is no movement."""
+    series = ["la_code", "measure_id", "period_type", "breakdown"]
+    both = values.merge(published, on=[*series, "period_end"], suffixes=("", "_published"))
+    both = both.dropna(subset=["value", "value_published"])
+    both = both[both["period_end"] == both.groupby(series)["period_end"].transform("max")]
+    small = (both["numerator"] <= small_count) & (both["numerator_published"] <= small_count)
+    both = both[~small]
+    larger = both[["value", "value_published"]].abs().max(axis=1)
+    smaller = both[["value", "value_published"]].abs().min(axis=1)
+    factor = (larger / smaller).where(smaller > 0, float("inf")).where(larger > 0, 1.0)
+    return both[[*series, "period_end"]].assign(factor=factor)

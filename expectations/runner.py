@@ -1,16 +1,24 @@
-"""Run a Great Expectations suite on a table read into pandas.
+"""Run a Great Expectations suite on a table read into pandas, and the rules every mart's suite is made of.
 
 GX cannot validate a DuckDB table through SQLAlchemy, so the table is read with duckdb and the frame is
 validated. Results are reduced to counts: GX's own results list unexpected values, which may be identifiers
 or personal values and must never reach logs or check metadata.
+
+An expectation made with `severity="warning"` reports without blocking publish; every other one blocks.
 """
 
 import os
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import pandas as pd
 
+from sources.code_lists import codes
+
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+# A date before this in a children's services record is a typing error or a placeholder, not an event.
+EARLIEST_PLAUSIBLE_DATE = datetime(1990, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -20,12 +28,14 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int | None
     observed: str | None
+    is_warning: bool = False
 
     def describe(self) -> str:
         where = f" on {self.column}" if self.column else ""
+        kind = " (warning)" if self.is_warning else ""
         if self.unexpected_count is not None:
-            return f"{self.expectation}{where}: {self.unexpected_count} row(s) unexpected"
-        return f"{self.expectation}{where}: observed {self.observed}"
+            return f"{self.expectation}{where}: {self.unexpected_count} row(s) unexpected{kind}"
+        return f"{self.expectation}{where}: observed {self.observed}{kind}"
 
 
 def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> list[ExpectationOutcome]:
@@ -55,6 +65,7 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> 
                 success=bool(result.success),
                 unexpected_count=None if unexpected is None else int(unexpected),
                 observed=None if unexpected is not None else str(result.result.get("observed_value")),
+                is_warning=config.severity.value == "warning",
             )
         )
     return outcomes
@@ -71,3 +82,34 @@ def row_count_against_published(expect, published_rows: int | None, max_change_p
             min_value=int(published_rows * (1 - change)), max_value=int(published_rows * (1 + change)) + 1
         )
     ]
+
+
+def keys_present_and_unique(expect, *columns: str) -> list:
+    """Every row has its key, and no two rows share it: a duplicated key counts a child, plan or month twice."""
+    if len(columns) == 1:
+        unique = expect.ExpectColumnValuesToBeUnique(column=columns[0])
+    else:
+        unique = expect.ExpectCompoundColumnsToBeUnique(column_list=list(columns))
+    return [*(expect.ExpectColumnValuesToNotBeNull(column=column) for column in columns), unique]
+
+
+def in_code_list(expect, column: str, list_name: str):
+    """The column's codes are in the code list (`dbt_project/seeds/code_lists.csv`, every year's codes)."""
+    return expect.ExpectColumnValuesToBeInSet(column=column, value_set=sorted(codes(list_name)))
+
+
+def dates_plausible(expect, latest: date, *columns: str) -> list:
+    """Each date no earlier than 1990 and no later than the date the extracts describe."""
+    return [
+        expect.ExpectColumnValuesToBeBetween(
+            column=column, min_value=EARLIEST_PLAUSIBLE_DATE, max_value=datetime.combine(latest, datetime.min.time())
+        )
+        for column in columns
+    ]
+
+
+def not_before(expect, later: str, earlier: str):
+    """`later` is on or after `earlier` wherever both are known (an end on or after its start)."""
+    return expect.ExpectColumnPairValuesAToBeGreaterThanB(
+        column_A=later, column_B=earlier, or_equal=True, ignore_row_if="either_value_is_missing"
+    )

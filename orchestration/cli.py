@@ -42,6 +42,11 @@ class RefreshOutcome:
     passed_checks: int = 0
     report: Path | None = None
 
+    @property
+    def report_page(self) -> Path:
+        """The gate report for people, beside the JSON one."""
+        return self.report.with_suffix(".html")
+
 
 def _dagster_instance():
     import dagster as dg
@@ -119,7 +124,7 @@ def refresh(settings: Settings) -> int:
     outcome = run_refresh(settings)
     if outcome.exit_code == EXIT_PUBLISHED:
         console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed; "
-                      f"gate report {outcome.report})")
+                      f"gate report {outcome.report_page})")
         return EXIT_PUBLISHED
     if outcome.published:
         from orchestration.exports import Exports
@@ -136,7 +141,7 @@ def refresh(settings: Settings) -> int:
         console.print(f"  failed check: {check}")
     for reason in outcome.reasons:
         console.print(f"  {reason}")
-    console.print(f"Gate report: {outcome.report}")
+    console.print(f"Gate report (every check, what failed and how many rows): {outcome.report_page}")
     send_alert(outcome)
     return outcome.exit_code
 
@@ -264,7 +269,7 @@ def demo() -> int:
         f"\nPublished warehouse: {settings.warehouse_path} (open it read-only with DuckDB; see README)\n"
         f"Performance report: {report}\n"
         f"Exports:            {warehouse.published.parent / 'exports'}\n"
-        f"Gate report:        {warehouse.reports / 'gate-latest.json'}\n"
+        f"Gate report:        {warehouse.reports / 'gate-latest.html'}\n"
         "All measures:       .venv/bin/csdw measures --format csv\n"
         "Dagster UI:         make dev, then open http://127.0.0.1:3000"
     )

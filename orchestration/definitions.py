@@ -12,9 +12,10 @@ from orchestration.freshness import freshness_checks
 from orchestration.jobs import JOBS
 from orchestration.publish import curated_exports, published_warehouse
 from orchestration.quality import (
-    fct_cla_episodes_suite,
+    MART_SUITE_CHECKS,
     measure_values_contract,
     measure_values_coverage,
+    measure_values_movement,
     measure_values_suite,
 )
 from orchestration.resources import Extracts, Warehouse
@@ -32,8 +33,8 @@ INGEST_ASSETS = [cin_raw_tables, ssda903_raw_tables, sen2_raw_tables, nccis_raw_
 def build_definitions(settings: Settings) -> dg.Definitions:
     return dg.Definitions(
         assets=[*INGEST_ASSETS, warehouse_models, published_warehouse, curated_exports],
-        asset_checks=[fct_cla_episodes_suite, measure_values_suite, measure_values_contract, measure_values_coverage,
-                      *freshness_checks(settings.max_age_days)],
+        asset_checks=[*MART_SUITE_CHECKS.values(), measure_values_suite, measure_values_contract,
+                      measure_values_coverage, measure_values_movement, *freshness_checks(settings.max_age_days)],
         jobs=JOBS,
         schedules=SCHEDULES,
         sensors=[*SENSORS, *ALERT_SENSORS],
@@ -41,6 +42,9 @@ def build_definitions(settings: Settings) -> dg.Definitions:
             "warehouse": Warehouse(
                 published_path=str(settings.warehouse_path),
                 max_row_count_change_percent=settings.max_row_count_change_percent,
+                movement_warn_factor=settings.movement_warn_factor,
+                movement_block_factor=settings.movement_block_factor,
+                movement_small_count=settings.movement_small_count,
             ),
             "extracts": Extracts(
                 landing_dir=str(settings.landing_dir),

@@ -1,5 +1,6 @@
 """What each refresh did, kept whether it published or not: `audit.refresh_log` and `audit.check_results` in
-the audit database beside the warehouse, and a machine-readable gate report in `<warehouse dir>/reports/`.
+the audit database beside the warehouse, and a gate report in `<warehouse dir>/reports/`, machine-readable (JSON)
+and for people (HTML, the equivalent of Great Expectations' Data Docs).
 
 Nothing here quotes a row: check metadata holds counts, rule names and file/row references only."""
 
@@ -10,7 +11,15 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from orchestration.pages import render
 from orchestration.resources import Warehouse
+
+# Where a check's metadata says how many rows failed: the warehouse's own checks, dbt's tests, the contracts.
+FAILING_ROW_KEYS = ("failing_rows", "dagster_dbt/failed_row_count", "rows_rejected")
+# The lists in a check's metadata that say what failed: expectations, rules, measures, faults (codes, never values).
+DETAIL_KEYS = ("failed", "rules_broken", "missing", "blocking_faults")
+DETAIL_ITEMS = 3
+RESULT_ORDER = {"failed": 0, "warning": 1, "passed": 2}
 
 
 def _plain(value) -> object:
@@ -75,6 +84,55 @@ def record_refresh(
     warehouse.reports.mkdir(parents=True, exist_ok=True)
     path = warehouse.reports / f"gate-{refresh_id}.json"
     text = json.dumps(report, default=str, indent=2)
-    path.write_text(text)
-    (warehouse.reports / "gate-latest.json").write_text(text)
+    page = gate_report_html(report)
+    for name in (refresh_id, "latest"):
+        (warehouse.reports / f"gate-{name}.json").write_text(text)
+        (warehouse.reports / f"gate-{name}.html").write_text(page, encoding="utf-8")
     return path
+
+
+def gate_report_html(report: dict) -> str:
+    """The gate report as one self-contained page: each check's result, severity, table, failing rows and what
+    failed in a few words; failures first, then warnings, then the checks that passed."""
+    checks = sorted(
+        ({
+            "result": _result(check),
+            "severity": check["severity"],
+            "table": check["asset"].replace("/", "."),
+            "check": check["check"],
+            "failing_rows": next((check["metadata"][key] for key in FAILING_ROW_KEYS if key in check["metadata"]), None),
+            "detail": _detail(check["metadata"]),
+        } for check in report["checks"]),
+        key=lambda check: (RESULT_ORDER[check["result"]], check["table"], check["check"]),
+    )
+    return render(
+        "gate_report.html.j2",
+        refresh_id=report["refresh_id"],
+        status=report["status"],
+        started_at=_minute(report["started_at"]),
+        finished_at=_minute(report["finished_at"]),
+        warehouse=report["warehouse"],
+        reasons=report["reasons"],
+        counts={result: sum(check["result"] == result for check in checks) for result in RESULT_ORDER},
+        checks=checks,
+    )
+
+
+def _minute(timestamp: str) -> str:
+    """An ISO timestamp as the performance report prints times."""
+    return datetime.fromisoformat(timestamp).strftime("%d %b %Y %H:%M")
+
+
+def _result(check: dict) -> str:
+    if check["passed"]:
+        return "passed"
+    return "warning" if check["severity"] == "WARN" else "failed"
+
+
+def _detail(metadata: dict) -> str:
+    """The first few things a check's metadata lists as failed, and how many more there are."""
+    items = [str(item) for key in DETAIL_KEYS for item in metadata.get(key) or []]
+    if "newest_file_age_days" in metadata:
+        items.append(f"newest file {metadata['newest_file_age_days']} days old, {metadata['max_age_days']} allowed")
+    more = len(items) - DETAIL_ITEMS
+    return "; ".join(items[:DETAIL_ITEMS]) + (f"; and {more} more" if more > 0 else "")

@@ -18,16 +18,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import jinja2
 import pandas as pd
 from markupsafe import Markup
 from matplotlib.dates import DateFormatter
 # A Figure used directly needs no display and no pyplot global state.
 from matplotlib.figure import Figure
 
+from orchestration.pages import render
 from orchestration.resources import Warehouse
 
-TEMPLATES = Path(__file__).parent / "templates"
 TREND_MONTHS = 24
 # How far short of a target (relative to the target) still counts as amber rather than red.
 AMBER_TOLERANCE = 0.05
@@ -253,9 +252,8 @@ def build_report(warehouse: Warehouse, la_code: str | None, targets: dict[str, T
             for _, row in catalogue[catalogue["area"] == area].sort_values("measure_id").iterrows()
         ]
         sections.append({"id": area, "title": title, "measures": measures})
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-                                     undefined=jinja2.StrictUndefined)
-    return environment.get_template("report.html.j2").render(
+    return render(
+        "report.html.j2",
         la_code=la_code,
         generated_at=datetime.now().strftime("%d %b %Y %H:%M"),
         latest_period=pd.Timestamp(values["period_end"].max()).strftime("%d %b %Y") if not values.empty else None,

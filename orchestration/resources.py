@@ -27,6 +27,9 @@ class Warehouse(dg.ConfigurableResource):
 
     published_path: str
     max_row_count_change_percent: float = 25.0
+    movement_warn_factor: float = 1.5
+    movement_block_factor: float = 3.0
+    movement_small_count: float = 5.0
 
     @property
     def published(self) -> Path:
@@ -75,13 +78,21 @@ class Warehouse(dg.ConfigurableResource):
         with self.connect(self.candidate, read_only=True) as connection:
             return connection.sql(f"select * from {table}").df()
 
+    def read_published_table(self, table: str) -> pd.DataFrame | None:
+        """A table of the last published warehouse; None before the first publish or for a new table."""
+        return self._query_published(f"select * from {table}")
+
     def published_row_count(self, table: str) -> int | None:
         """Rows of a table in the last published warehouse; None before the first publish or for a new table."""
+        counted = self._query_published(f"select count(*) as row_count from {table}")
+        return None if counted is None else int(counted["row_count"].iloc[0])
+
+    def _query_published(self, query: str) -> pd.DataFrame | None:
         if not self.published.exists():
             return None
         with self.connect(self.published, read_only=True) as connection:
             try:
-                return connection.execute(f"select count(*) from {table}").fetchone()[0]
+                return connection.sql(query).df()
             except duckdb.CatalogException:
                 return None
 

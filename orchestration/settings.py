@@ -26,6 +26,9 @@ class Settings:
     reference_date: date | None
     max_rejected_percent: float = 5.0
     max_row_count_change_percent: float = 25.0
+    movement_warn_factor: float = 1.5
+    movement_block_factor: float = 3.0
+    movement_small_count: float = 5.0
     max_age_days: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_MAX_AGE_DAYS))
     export_suppress_at_most: int = 5
 
@@ -43,6 +46,10 @@ class Settings:
             reference_date=date.fromisoformat(reference) if reference else None,
             max_rejected_percent=float(configured["ingest"]["max_rejected_percent"]),
             max_row_count_change_percent=float(configured["gates"]["max_row_count_change_percent"]),
+            # A thresholds file written before the movement check existed keeps its defaults.
+            movement_warn_factor=float(configured["gates"].get("movement_warn_factor", cls.movement_warn_factor)),
+            movement_block_factor=float(configured["gates"].get("movement_block_factor", cls.movement_block_factor)),
+            movement_small_count=float(configured["gates"].get("movement_small_count", cls.movement_small_count)),
             # A thresholds file written before the freshness checks existed keeps the defaults.
             max_age_days={family: float(days) for family, days in
                           configured.get("freshness", {}).get("max_age_days", DEFAULT_MAX_AGE_DAYS).items()},

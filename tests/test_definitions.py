@@ -9,7 +9,7 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.definitions import build_definitions
-from orchestration.settings import PROJECT_ROOT
+from orchestration.settings import DEFAULT_THRESHOLDS, PROJECT_ROOT, Settings
 from sources import cin, nccis, sen2, ssda903, workforce
 
 EXPECTED_ASSETS = {
@@ -77,6 +77,28 @@ def test_contract_and_expectation_checks_block_publish(settings):
         ("marts/measure_values", "pandera_contract"),
     } <= blocking
     assert ("marts/measure_values", "catalogue_coverage") not in blocking
+
+
+def test_every_fact_mart_has_a_blocking_suite_and_measure_movement_blocks_on_the_configured_factors(
+    tmp_path, monkeypatch
+):
+    thresholds = tmp_path / "thresholds.toml"
+    thresholds.write_text(DEFAULT_THRESHOLDS.read_text()
+                          .replace("movement_warn_factor = 1.5", "movement_warn_factor = 2.0")
+                          .replace("movement_block_factor = 3.0", "movement_block_factor = 5.0"))
+    monkeypatch.setenv("CSDW_THRESHOLDS", str(thresholds))
+    definitions = build_definitions(Settings.from_env())
+    graph = definitions.resolve_asset_graph()
+    specs = [spec for assets_def in graph.assets_defs for spec in assets_def.check_specs]
+    fact_marts = {key.to_user_string() for key in graph.get_all_asset_keys() if key.path[-1].startswith("fct_")}
+
+    blocking = {(spec.asset_key.to_user_string(), spec.name) for spec in specs if spec.blocking}
+
+    assert len(fact_marts) == 12
+    assert {(mart, "great_expectations_suite") for mart in fact_marts} <= blocking
+    assert ("marts/measure_values", "movement_since_last_publish") in blocking
+    warehouse = definitions.resources["warehouse"]
+    assert (warehouse.movement_warn_factor, warehouse.movement_block_factor) == (2.0, 5.0)
 
 
 def test_the_refresh_job_runs_in_one_process_because_duckdb_has_one_writer(settings):

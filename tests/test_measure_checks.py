@@ -1,8 +1,14 @@
 """The gates on marts.measure_values: clean measures pass; each kind of bad measure is caught by its rule."""
 
+import duckdb
 import pytest
 
-from orchestration.quality import measure_values_contract, measure_values_coverage, measure_values_suite
+from orchestration.quality import (
+    measure_values_contract,
+    measure_values_coverage,
+    measure_values_movement,
+    measure_values_suite,
+)
 from orchestration.resources import Warehouse
 
 CATALOGUE = ["cla_at_date", "cla_uasc_at_date", "cla_excl_uasc_at_date", "cla_rate_per_10k", "cp_repeat_pct"]
@@ -99,3 +105,68 @@ def test_a_catalogue_measure_without_values_is_a_warning_naming_it(tmp_path):
     assert not result.passed
     assert result.severity.value == "WARN"
     assert result.metadata["missing"].value == ["cin_at_date"]
+
+
+def publish(tmp_path, measures_sql: str) -> None:
+    with duckdb.connect(str(tmp_path / "csdw.duckdb")) as connection:
+        connection.execute("create schema marts")
+        connection.execute(f"create table marts.measure_values as {measures_sql}")
+
+
+def with_cla_at_date(value: float) -> str:
+    """The clean measures with children looked after (numerator and value) at `value`."""
+    return (f"with clean as ({CLEAN}) select * replace ("
+            f"case when measure_id = 'cla_at_date' then {value} else numerator end as numerator, "
+            f"case when measure_id = 'cla_at_date' then {value} else value end as value) from clean")
+
+
+def test_the_first_publish_has_no_movement_to_check(tmp_path):
+    result = measure_values_movement(warehouse=candidate(tmp_path, CLEAN))
+
+    assert result.passed
+    assert result.metadata["compared"].value == 0
+
+
+def test_measures_as_published_last_night_pass_the_movement_check(tmp_path):
+    publish(tmp_path, CLEAN)
+
+    result = measure_values_movement(warehouse=candidate(tmp_path, CLEAN))
+
+    assert result.passed
+    assert result.metadata["compared"].value == 5
+
+
+@pytest.mark.parametrize(
+    ("published", "tonight", "severity"),
+    [(120.0, 240.0, "WARN"), (120.0, 50.0, "WARN"), (120.0, 480.0, "ERROR"), (120.0, 30.0, "ERROR"),
+     (0.0, 120.0, "ERROR")],
+    ids=["doubled_warns", "more_than_halved_warns", "quadrupled_blocks", "quartered_blocks", "from_zero_blocks"],
+)
+def test_a_measure_moving_beyond_a_factor_warns_or_blocks_naming_it(tmp_path, published, tonight, severity):
+    publish(tmp_path, with_cla_at_date(published))
+
+    result = measure_values_movement(warehouse=candidate(tmp_path, with_cla_at_date(tonight)))
+
+    assert not result.passed
+    assert result.severity.value == severity
+    assert [failure.split(":")[0] for failure in failures(result)] == ["999 cla_at_date all snapshot 2025-03-31"]
+    assert str(tonight) not in failures(result)[0], "the check names the movement, not the values"
+
+
+def test_a_small_count_may_move_by_any_factor(tmp_path):
+    """From 2 children to 5 is a factor of 2.5, and no alarm."""
+    publish(tmp_path, with_cla_at_date(2.0))
+
+    assert measure_values_movement(warehouse=candidate(tmp_path, with_cla_at_date(5.0))).passed
+
+
+def test_movement_is_measured_at_the_latest_period_both_refreshes_hold(tmp_path):
+    """Tonight adds a month end the published warehouse does not have: last month's value is compared instead."""
+    publish(tmp_path, with_cla_at_date(30.0))
+    next_month = (f"{with_cla_at_date(120.0)} union all select * replace (date '2025-04-30' as period_end) "
+                  f"from ({CLEAN})")
+
+    result = measure_values_movement(warehouse=candidate(tmp_path, next_month))
+
+    assert not result.passed
+    assert [failure.split(":")[0] for failure in failures(result)] == ["999 cla_at_date all snapshot 2025-03-31"]

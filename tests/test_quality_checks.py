@@ -5,8 +5,8 @@ import json
 import duckdb
 import pytest
 
-from orchestration.quality import fct_cla_episodes_suite
-from orchestration.resources import Warehouse
+from orchestration.quality import MART_SUITE_CHECKS
+from orchestration.resources import Extracts, Warehouse
 
 CLEAN_EPISODES = """
     select * from (values
@@ -23,7 +23,8 @@ def run_suite(tmp_path, episodes_sql: str):
     with warehouse.connect(warehouse.candidate) as connection:
         connection.execute("create schema marts")
         connection.execute(f"create table marts.fct_cla_episodes as {episodes_sql}")
-    return fct_cla_episodes_suite(warehouse=warehouse)
+    extracts = Extracts(landing_dir=str(tmp_path / "landing"), reference_date="2025-03-31")
+    return MART_SUITE_CHECKS["fct_cla_episodes"](warehouse=warehouse, extracts=extracts)
 
 
 def test_clean_episodes_pass(tmp_path):

@@ -6,6 +6,7 @@ import errno
 import hashlib
 import json
 import re
+import shutil
 from datetime import date
 
 import duckdb
@@ -16,7 +17,9 @@ from orchestration import cli
 from orchestration.cli import EXIT_BLOCKED, EXIT_ERROR, EXIT_PUBLISHED, PUBLISHED_EXPORTS_FAILED, run_refresh
 from orchestration.exports import Exports
 from sources.families import CHECKERS
+from sources.synthetic.generate import generate
 from sources.synthetic.ssda903 import generate_ssda903
+from sources.synthetic.targets import SCALES
 from tests.conftest import HAND_MADE_EPISODES, HAND_MADE_REFERENCE_DATE, TEST_LA_CODE, episode
 
 
@@ -219,3 +222,31 @@ def test_exports_failing_after_the_swap_exit_1_and_say_the_warehouse_is_publishe
     assert cla_at_date(settings.warehouse_path), "the swap happened: the measures are live"
     gate_report = json.loads((settings.warehouse_path.parent / "reports" / "gate-latest.json").read_text())
     assert gate_report["status"] == PUBLISHED_EXPORTS_FAILED
+
+
+def test_a_generated_la_with_defects_is_blocked_and_the_published_warehouse_still_answers(settings, capsys):
+    """Publish a clean generated LA, then refresh on the generator's `--defects` output of the same LA: truncated
+    files, a missing column and bad rows in every family (its defects_manifest.csv) stop the refresh whatever the
+    rejection threshold. The published file stays byte for byte as it was and still answers, and the gate report
+    the refresh points at says which checks failed."""
+    settings = dataclasses.replace(settings, la_code=SCALES["small"].default_la)
+    generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, show_progress=False)
+    assert cli.refresh(settings) == EXIT_PUBLISHED
+    published = fingerprint(settings.warehouse_path)
+    measures = cli.latest_measures(settings.warehouse_path)
+    shutil.rmtree(settings.landing_dir)
+    generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, defects=True,
+             show_progress=False)
+    capsys.readouterr()
+
+    exit_code = cli.refresh(settings)
+    printed = capsys.readouterr().out
+
+    assert exit_code == EXIT_BLOCKED
+    assert fingerprint(settings.warehouse_path) == published
+    assert measures and cli.latest_measures(settings.warehouse_path) == measures
+    reports = settings.warehouse_path.parent / "reports"
+    page = next(path for path in reports.glob("gate-*.html") if str(path) in printed)
+    assert page.read_text() == (reports / "gate-latest.html").read_text()
+    assert '<td class="result-failed">failed</td>' in page.read_text()
+    assert "raw.ssda903_missing" in page.read_text() and "raw.ssda903_reviews" in page.read_text()

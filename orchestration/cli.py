@@ -62,8 +62,10 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
     """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed.
 
     A line is printed as each step makes progress (orchestration/progress.py). Dagster's console log and the dbt
-    output dagster-dbt echoes to stdout are kept off the terminal: the UI shows the former, and each dbt run's
-    log of the latest refresh is dbt_project/target/refresh/dbt.log."""
+    output dagster-dbt echoes to stdout are kept off the terminal: the UI shows the former, and dbt's log of the
+    latest refresh is dbt_project/target/refresh/dbt.log."""
+    import dagster as dg
+
     from orchestration.definitions import build_definitions
     from orchestration.progress import RefreshProgress
     from orchestration.publish import published_warehouse
@@ -97,7 +99,11 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
                 outcome.reasons.append(f"step {event.step_key}: {error.message.strip()}")
                 if error.cls_name not in GATE_ERRORS:
                     outcome.reasons.append("".join(error.stack).rstrip())
-        blocked = bool(failed_checks) or bool(error_classes & GATE_ERRORS)
+        # A failed warning check publishes; only an error-severity check (or a broken contract) blocks, so a
+        # warning beside an unrelated crash still reads as the crash it is.
+        failed_gate = any(not evaluation.passed and evaluation.severity == dg.AssetCheckSeverity.ERROR
+                          for evaluation in evaluations)
+        blocked = failed_gate or bool(error_classes & GATE_ERRORS)
         # Once swapped in, the warehouse is live whatever fails after it: that is never "blocked".
         outcome.exit_code = EXIT_BLOCKED if blocked and not published else EXIT_ERROR
     status = {EXIT_PUBLISHED: "published", EXIT_BLOCKED: "blocked", EXIT_ERROR: "failed"}[outcome.exit_code]

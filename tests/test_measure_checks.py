@@ -97,6 +97,17 @@ def test_an_average_count_may_be_fractional_and_exceed_its_denominator(tmp_path)
     assert measure_values_contract(warehouse=warehouse).passed
 
 
+def test_a_small_teams_turnover_may_exceed_100_percent_but_other_percents_may_not(tmp_path):
+    turnover = ("union all select '999', 'sw_turnover_rate_pct', date '2025-03-31', 'year', 'team=North', "
+                "3.0, 2.0, 150.0, 'percent'")
+    warehouse = candidate(tmp_path, f"{CLEAN} {turnover}", catalogue=[*CATALOGUE, "sw_turnover_rate_pct"])
+    assert measure_values_suite(warehouse=warehouse).passed
+
+    repeat = turnover.replace("sw_turnover_rate_pct", "cp_repeat_pct")
+    warehouse = candidate(tmp_path / "repeat", f"{CLEAN} {repeat}", catalogue=[*CATALOGUE, "cp_repeat_pct"])
+    assert not measure_values_suite(warehouse=warehouse).passed
+
+
 def test_a_catalogue_measure_without_values_is_a_warning_naming_it(tmp_path):
     warehouse = candidate(tmp_path, CLEAN, catalogue=[*CATALOGUE, "cin_at_date"])
 

@@ -16,6 +16,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -122,7 +123,8 @@ class TableContract:
     def raw_table(self) -> str:
         return f"{self.family}_{self.table}"
 
-    @property
+    # Cached: the XML readers ask for the columns once per element, hundreds of thousands of times a file.
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
 

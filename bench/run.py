@@ -113,8 +113,8 @@ def tree_rss_bytes(root: int) -> int:
 
 
 def landing_for(scale: str, seed: int) -> tuple[Path, float | None]:
-    """The scale's extracts, generated once per scale and seed; the generation time when generated now."""
-    landing = DATA_DIR / f"{scale}-seed{seed}"
+    """The scale's extracts, generated once per scale, LA and seed; the generation time when generated now."""
+    landing = DATA_DIR / f"{scale}-{SCALES[scale].default_la}-seed{seed}"
     if landing.is_dir():
         return landing, None
     # Written under another name and renamed, so an interrupted generation is never taken for a finished one.

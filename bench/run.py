@@ -44,6 +44,10 @@ BENCH_KEY = "bench-only-not-secret"
 SAMPLE_SECONDS = 0.1
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 CHANGED_FAMILY = "nccis"
+# At large the synthetic workforce's smallest teams lose more than 100% of their staff in a year
+# (sw_turnover_rate_pct), which the measures gate blocks, as it should: large is timed without the workforce
+# extracts (2.6 MB of 1.1 GB) until the generator or the measure is fixed.
+LEFT_OUT_FAMILIES = {"large": ("workforce",)}
 SCENARIOS = ("full", "no-change", "one-family")
 SCENARIO_LABELS = {"full": "full refresh", "no-change": "no-change refresh", "one-family": "one-family change (CCIS)"}
 STAGE_ORDER = [*(f"ingest {family}" for family in CHECKERS), "dbt build", "checks", "publish", "outside the steps"]
@@ -347,13 +351,15 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
     # The full and no-change refreshes read the extracts without the newest CCIS month; the one-family change
     # is that month arriving, so only CCIS files differ.
     newest = newest_changed_family_files(cached)
-    landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest)
+    left_out = {path for family in LEFT_OUT_FAMILIES.get(scale, ()) for path in (cached / family).rglob("*")}
+    landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest | left_out)
+    changed = link_tree(cached, WORK_DIR / scale / "landing-changed", leave_out=left_out)
     refreshes = {"full": summarise(scenario_runs(scale, landing, runs, "full", None))}
     published = WORK_DIR / scale / f"full-{runs}" / "warehouse"
     if "no-change" in scenarios:
         refreshes["no-change"] = summarise(scenario_runs(scale, landing, runs, "no-change", published))
     if "one-family" in scenarios:
-        refreshes["one-family"] = {**summarise(scenario_runs(scale, cached, runs, "one-family", published)),
+        refreshes["one-family"] = {**summarise(scenario_runs(scale, changed, runs, "one-family", published)),
                                    "family": CHANGED_FAMILY, "files_changed": len(newest)}
     print(f"{scale}: the compiled dbt SQL run by DuckDB alone ...", flush=True)
     bare = bare_sql(scale, published / "csdw.duckdb")
@@ -366,6 +372,7 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
         "runs": runs,
         "load_average_at_start": load_average,
         "seed": seed,
+        "families_left_out": list(LEFT_OUT_FAMILIES.get(scale, ())),
         "extracts": {"files": len(files), "bytes": sum(path.stat().st_size for path in files),
                      "generated_seconds": generated_seconds},
         "refreshes": refreshes,
@@ -449,7 +456,9 @@ def markdown(results: dict) -> str:
             f"scenario, load average at start {', '.join(f'{load:.1f}' for load in figures['load_average_at_start'])}.",
             "",
             f"Extracts: {extracts['files']:,} files, {extracts['bytes'] / 1e6:,.0f} MB (seed {figures['seed']}). "
-            f"Published warehouse: {figures['refreshes']['full']['warehouse_bytes'] / 1e6:,.0f} MB.",
+            f"Published warehouse: {figures['refreshes']['full']['warehouse_bytes'] / 1e6:,.0f} MB."
+            + (f" Left out: {', '.join(figures['families_left_out'])} (see LEFT_OUT_FAMILIES in bench/run.py)."
+               if figures["families_left_out"] else ""),
             "",
             "| scenario | seconds min / median / max | peak RSS GB (max) |",
             "|---|---|---|",

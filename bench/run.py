@@ -67,12 +67,16 @@ TARGETS = {
 
 @dataclass
 class Sampled:
-    """A child process's wall time, the peak resident memory of it and its descendants, and its outcome."""
+    """A child process's wall time, the resident memory of it and its descendants over time, and its outcome."""
 
     seconds: float
-    peak_rss_bytes: int
+    samples: list[tuple[float, int]]  # (epoch seconds, bytes)
     returncode: int
     stdout: str
+
+    @property
+    def peak_rss_bytes(self) -> int:
+        return max((rss for _, rss in self.samples), default=0)
 
 
 def run_sampled(command: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT) -> Sampled:
@@ -84,13 +88,13 @@ def run_sampled(command: list[str], env: dict[str, str], cwd: Path = PROJECT_ROO
     # A reader thread keeps the pipe drained, so a chatty child never blocks while we sample.
     reader = threading.Thread(target=lambda: output.append(process.stdout.read()), daemon=True)
     reader.start()
-    peak = 0
+    samples = []
     while process.poll() is None:
-        peak = max(peak, tree_rss_bytes(process.pid))
+        samples.append((time.time(), tree_rss_bytes(process.pid)))
         time.sleep(SAMPLE_SECONDS)
     seconds = time.perf_counter() - started
     reader.join()
-    return Sampled(seconds, peak, process.returncode, "".join(output))
+    return Sampled(seconds, samples, process.returncode, "".join(output))
 
 
 def tree_rss_bytes(root: int) -> int:
@@ -169,12 +173,16 @@ def refresh(scale: str, landing: Path, run_dir: Path) -> dict:
     if sampled.returncode != 0:
         # The refresh's own summary names checks and steps, never a child's identifier.
         raise RuntimeError(f"csdw refresh exited {sampled.returncode} at {scale}:\n{sampled.stdout[-4000:]}")
-    steps = step_seconds(dagster_home)
+    steps = step_intervals(dagster_home)
     stages = {stage: 0.0 for stage in STAGE_ORDER}
-    for step, seconds in steps.items():
-        stages[stage_of(step)] += seconds
-    stages["outside the steps"] = sampled.seconds - sum(steps.values())
+    stage_peaks = {stage: 0 for stage in STAGE_ORDER}
+    for step, (start, end) in steps.items():
+        stages[stage_of(step)] += end - start
+        stage_peaks[stage_of(step)] = max([stage_peaks[stage_of(step)],
+                                           *(rss for at, rss in sampled.samples if start <= at <= end)])
+    stages["outside the steps"] = sampled.seconds - sum(end - start for start, end in steps.values())
     return {"seconds": sampled.seconds, "peak_rss_bytes": sampled.peak_rss_bytes, "stages": stages,
+            "peak_rss_bytes_by_stage": stage_peaks,
             "warehouse_bytes": warehouse.stat().st_size, "rows": stage_rows(warehouse)}
 
 
@@ -184,8 +192,8 @@ def stage_of(step: str) -> str:
     return {"warehouse_models": "dbt build", "published_warehouse": "publish"}.get(step, "checks")
 
 
-def step_seconds(dagster_home: Path) -> dict[str, float]:
-    """Each step's wall time in the one run kept in this Dagster home, from its start and end events."""
+def step_intervals(dagster_home: Path) -> dict[str, tuple[float, float]]:
+    """Each step's start and end (epoch seconds) in the one run kept in this Dagster home, from its events."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
@@ -193,14 +201,14 @@ def step_seconds(dagster_home: Path) -> dict[str, float]:
         records = instance.get_records_for_run(run.run_id, of_type={
             dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE,
         }).records
-    started, seconds = {}, {}
+    started, intervals = {}, {}
     for record in records:
         entry = record.event_log_entry
         if entry.dagster_event.event_type == dg.DagsterEventType.STEP_START:
             started[entry.step_key] = entry.timestamp
         else:
-            seconds[entry.step_key] = entry.timestamp - started[entry.step_key]
-    return seconds
+            intervals[entry.step_key] = (started[entry.step_key], entry.timestamp)
+    return intervals
 
 
 def stage_rows(warehouse: Path) -> dict[str, int]:
@@ -339,6 +347,8 @@ def summarise(runs: list[dict]) -> dict:
         "peak_rss_bytes": spread([run["peak_rss_bytes"] for run in runs]),
         "warehouse_bytes": runs[-1]["warehouse_bytes"],
         "stages": stages,
+        "peak_rss_bytes_by_stage": {stage: max(run["peak_rss_bytes_by_stage"][stage] for run in runs)
+                                    for stage in STAGE_ORDER},
         "rows": runs[-1]["rows"],
         "rows_per_second": {stage: rows / stages[stage]["median"] for stage, rows in runs[-1]["rows"].items()
                             if stages[stage]["median"] > 0},
@@ -458,7 +468,7 @@ def markdown(results: dict) -> str:
             f"Extracts: {extracts['files']:,} files, {extracts['bytes'] / 1e6:,.0f} MB (seed {figures['seed']}). "
             f"Published warehouse: {figures['refreshes']['full']['warehouse_bytes'] / 1e6:,.0f} MB."
             + (f" Left out: {', '.join(figures['families_left_out'])} (see LEFT_OUT_FAMILIES in bench/run.py)."
-               if figures["families_left_out"] else ""),
+               if figures.get("families_left_out") else ""),
             "",
             "| scenario | seconds min / median / max | peak RSS GB (max) |",
             "|---|---|---|",
@@ -474,15 +484,18 @@ def markdown(results: dict) -> str:
             "By stage (median seconds); rows are what the stage handles in the full refresh: raw rows loaded (ingest),"
             " all raw rows (dbt build), rows the quality checks read, mart rows (publish exports them):",
             "",
-            f"| stage | {' | '.join(SCENARIO_LABELS[name] for name in refreshes)} | rows | rows/s (full) |",
-            f"|---|{'---|' * len(refreshes)}---|---|",
+            f"| stage | {' | '.join(SCENARIO_LABELS[name] for name in refreshes)} | rows | rows/s (full) "
+            "| peak RSS GB (full) |",
+            f"|---|{'---|' * len(refreshes)}---|---|---|",
         ]
         for stage in STAGE_ORDER:
             rows = full["rows"].get(stage)
             rate = full["rows_per_second"].get(stage)
             medians = " | ".join(f"{scenario['stages'][stage]['median']:.1f}" for scenario in refreshes.values())
+            # Figures measured before the harness sampled memory by stage have none.
+            peak = full.get("peak_rss_bytes_by_stage", {}).get(stage)
             lines.append(f"| {stage} | {medians} | {'' if rows is None else f'{rows:,}'} | "
-                         f"{'' if rate is None else f'{rate:,.0f}'} |")
+                         f"{'' if rate is None else f'{rate:,.0f}'} | {'' if not peak else f'{peak / gb:.2f}'} |")
         bare = figures["bare_sql"]
         ingest = figures["ingest"]
         lines += [

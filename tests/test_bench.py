@@ -19,6 +19,7 @@ def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
     full = small["refreshes"]["full"]
     assert set(full["seconds"]) == {"min", "median", "max"}
     assert full["peak_rss_bytes"]["max"] > 100e6
+    assert 0 < full["peak_rss_bytes_by_stage"]["dbt build"] <= full["peak_rss_bytes"]["max"]
     assert full["warehouse_bytes"] > 0
     assert set(full["stages"]) == set(run.STAGE_ORDER)
     for stage in ("ingest ssda903", "ingest cin", "dbt build", "checks", "publish"):

@@ -51,8 +51,13 @@ docs: $(MANIFEST)
 		--vars '{"warehouse_path": "$(WAREHOUSE_FILE)"}' --target-path $(DOCS_DIR)
 	@echo "dbt docs: $(DOCS_DIR)/static_index.html (open it in a browser; no server needed)"
 
-bench:
-	@echo "make bench arrives with issue 9 (performance at scale): nothing is benchmarked yet."
+# Refresh timings at scale (bench/run.py, issue 9): `make bench SCALES=medium RUNS=1` for a quicker look. The
+# extracts are generated once per scale and seed into bench/data/, the runs work in bench/work/ (both git-ignored).
+SCALES ?= medium,large,region
+RUNS ?= 3
+
+bench: $(MANIFEST)
+	$(BIN)/python -m bench.run --scales $(SCALES) --runs $(RUNS)
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse

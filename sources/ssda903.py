@@ -152,8 +152,8 @@ def _episode_overlaps_previous(tables: dict[str, pd.DataFrame]) -> pd.Series:
         ended=lambda rows: parse_dates(rows["DEC"]),
     ).sort_values(["child_key", "started"])
     previous_end = episodes.groupby("child_key")["ended"].shift()
-    previous_open = episodes.groupby("child_key")["ended"].transform(lambda ends: ends.isna().shift(fill_value=False))
-    overlaps = (previous_end > episodes["started"]) | previous_open.astype(bool)
+    previous_open = episodes["ended"].isna().groupby(episodes["child_key"]).shift(fill_value=False)
+    overlaps = (previous_end > episodes["started"]) | previous_open
     return overlaps.reindex(tables["episodes"].index)
 
 

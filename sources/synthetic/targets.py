@@ -52,11 +52,13 @@ class Scale:
 
 
 # Small is a real small unitary (Torbay, about 25,000 children) at its own ONS population, so that rates per
-# 10,000, which the warehouse divides by the ONS figure of the LA's code, come out as generated.
+# 10,000, which the warehouse divides by the ONS figure of the LA's code, come out as generated. Large is written
+# as Kent (355,000 children) for the same reason: under a smaller LA's code its rates would be five times too high
+# and the measures' plausibility gate would block the refresh.
 SCALES = {
     "small": Scale(population=None, years=3, default_la="880"),
     "medium": Scale(population=None, years=6),
-    "large": Scale(population=350_000, years=10),
+    "large": Scale(population=350_000, years=10, default_la="886"),
     "region": Scale(population=None, years=10, region=True),
 }
 

@@ -1,0 +1,35 @@
+"""The benchmark harness of `make bench` (bench/run.py) end to end at the small scale, one full refresh, so it
+keeps working; the large scales run only in `make bench`."""
+
+import json
+
+from bench import run
+
+
+def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "DATA_DIR", tmp_path / "data")
+    monkeypatch.setattr(run, "WORK_DIR", tmp_path / "work")
+
+    assert run.main(["--scales", "small", "--runs", "1", "--scenarios", "full", "--out", str(tmp_path)]) == 0
+
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["machine"]["cores"] >= 1 and results["machine"]["memory_bytes"] > 0
+    small = results["scales"]["small"]
+    assert small["extracts"]["files"] > 0 and small["extracts"]["generated_seconds"] > 0
+    full = small["refreshes"]["full"]
+    assert set(full["seconds"]) == {"min", "median", "max"}
+    assert full["peak_rss_bytes"]["max"] > 100e6
+    assert 0 < full["peak_rss_bytes_by_stage"]["dbt build"] <= full["peak_rss_bytes"]["max"]
+    assert full["warehouse_bytes"] > 0
+    assert set(full["stages"]) == set(run.STAGE_ORDER)
+    for stage in ("ingest ssda903", "ingest cin", "dbt build", "checks", "publish"):
+        assert full["stages"][stage]["median"] > 0, stage
+        assert full["rows"][stage] > 0, stage
+        assert full["rows_per_second"][stage] > 0, stage
+    assert small["bare_sql"]["models"] > 0 and small["bare_sql"]["seconds"] > 0
+    assert small["ingest"]["ssda903"]["rows_per_cpu_second"] > 0
+    assert small["ingest"]["cin"]["mb_per_minute"] > 0
+    assert {verdict["target"] for verdict in results["verdicts"]} == {
+        "SSDA903 CSV rows per CPU second (contract path)", "CIN XML MB per minute (contract path)"}
+    markdown = (tmp_path / "results.md").read_text()
+    assert "## Targets" in markdown and "## small" in markdown and "| dbt build |" in markdown

@@ -44,11 +44,6 @@ BENCH_KEY = "bench-only-not-secret"
 SAMPLE_SECONDS = 0.1
 PAGE_BYTES = os.sysconf("SC_PAGE_SIZE")
 CHANGED_FAMILY = "nccis"
-# The workforce turnover measure (sw_turnover_rate_pct) trips the measures gate: at large the synthetic smallest
-# teams lose more than 100% of their staff in a year, and at medium a team losing exactly 100% comes out at
-# 100.00000000000001% in some runs (float sums in no fixed order). Until the generator or the measure is fixed,
-# these scales are timed without the workforce extracts (2.6 MB of 1.1 GB at large; bench/notes.md).
-LEFT_OUT_FAMILIES = {"medium": ("workforce",), "large": ("workforce",)}
 SCENARIOS = ("full", "no-change", "one-family")
 SCENARIO_LABELS = {"full": "full refresh", "no-change": "no-change refresh", "one-family": "one-family change (CCIS)"}
 STAGE_ORDER = [*(f"ingest {family}" for family in CHECKERS), "dbt build", "checks", "publish", "outside the steps"]
@@ -362,15 +357,13 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
     # The full and no-change refreshes read the extracts without the newest CCIS month; the one-family change
     # is that month arriving, so only CCIS files differ.
     newest = newest_changed_family_files(cached)
-    left_out = {path for family in LEFT_OUT_FAMILIES.get(scale, ()) for path in (cached / family).rglob("*")}
-    landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest | left_out)
-    changed = link_tree(cached, WORK_DIR / scale / "landing-changed", leave_out=left_out)
+    landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest)
     refreshes = {"full": summarise(scenario_runs(scale, landing, runs, "full", None))}
     published = WORK_DIR / scale / f"full-{runs}" / "warehouse"
     if "no-change" in scenarios:
         refreshes["no-change"] = summarise(scenario_runs(scale, landing, runs, "no-change", published))
     if "one-family" in scenarios:
-        refreshes["one-family"] = {**summarise(scenario_runs(scale, changed, runs, "one-family", published)),
+        refreshes["one-family"] = {**summarise(scenario_runs(scale, cached, runs, "one-family", published)),
                                    "family": CHANGED_FAMILY, "files_changed": len(newest)}
     print(f"{scale}: the compiled dbt SQL run by DuckDB alone ...", flush=True)
     bare = bare_sql(scale, published / "csdw.duckdb")
@@ -383,7 +376,6 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
         "runs": runs,
         "load_average_at_start": load_average,
         "seed": seed,
-        "families_left_out": list(LEFT_OUT_FAMILIES.get(scale, ())),
         "extracts": {"files": len(files), "bytes": sum(path.stat().st_size for path in files),
                      "generated_seconds": generated_seconds},
         "refreshes": refreshes,
@@ -468,7 +460,7 @@ def markdown(results: dict) -> str:
             "",
             f"Extracts: {extracts['files']:,} files, {extracts['bytes'] / 1e6:,.0f} MB (seed {figures['seed']}). "
             f"Published warehouse: {figures['refreshes']['full']['warehouse_bytes'] / 1e6:,.0f} MB."
-            + (f" Left out: {', '.join(figures['families_left_out'])} (see LEFT_OUT_FAMILIES in bench/run.py)."
+            + (f" Timed without the {', '.join(figures['families_left_out'])} extracts (bench/notes.md)."
                if figures.get("families_left_out") else ""),
             "",
             "| scenario | seconds min / median / max | peak RSS GB (max) |",

@@ -53,11 +53,13 @@ docs: $(MANIFEST)
 
 # Refresh timings at scale (bench/run.py, issue 9): `make bench SCALES=medium RUNS=1` for a quicker look. The
 # extracts are generated once per scale and seed into bench/data/, the runs work in bench/work/ (both git-ignored).
+# Then the tests too slow for CI (marked `slow`): the medium acceptance run and a two-LA regional pool.
 SCALES ?= medium,large,region
 RUNS ?= 3
 
 bench: $(MANIFEST)
 	$(BIN)/python -m bench.run --scales $(SCALES) --runs $(RUNS)
+	$(BIN)/python -m pytest -m slow
 
 clean:
 	rm -rf $(VENV) dbt_project/target dbt_project/logs warehouse

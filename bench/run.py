@@ -399,18 +399,18 @@ def git_commit() -> str:
 
 
 def verdicts(scales: dict) -> list[dict]:
-    """Each target of issue 9 that this run measured, met or not."""
+    """Each target of issue 9, met or not, or not measured (measured None) when its scale has no results yet."""
     found = []
 
-    def judge(target: str, measured: float, limit: float, at_least: bool = False) -> None:
-        met = measured >= limit if at_least else measured < limit
+    def judge(target: str, measured: float | None, limit: float, at_least: bool = False) -> None:
+        met = None if measured is None else measured >= limit if at_least else measured < limit
         found.append({"target": target, "measured": measured, "limit": limit, "met": met})
 
     for scale in ("large", "region"):
-        if scale in scales:
-            full = scales[scale]["refreshes"]["full"]
-            judge(f"{scale}: full refresh seconds (median)", full["seconds"]["median"], TARGETS[f"{scale}_full_seconds"])
-            judge(f"{scale}: peak memory GB (max)", full["peak_rss_bytes"]["max"] / 1e9, TARGETS[f"{scale}_peak_gb"])
+        full = scales[scale]["refreshes"]["full"] if scale in scales else None
+        judge(f"{scale}: full refresh seconds (median)", full and full["seconds"]["median"],
+              TARGETS[f"{scale}_full_seconds"])
+        judge(f"{scale}: peak memory GB (max)", full and full["peak_rss_bytes"]["max"] / 1e9, TARGETS[f"{scale}_peak_gb"])
     if "large" in scales:
         large = scales["large"]
         full_seconds = large["refreshes"]["full"]["seconds"]["median"]
@@ -425,6 +425,12 @@ def verdicts(scales: dict) -> list[dict]:
     judge("CIN XML MB per minute (contract path)", biggest["ingest"]["cin"]["mb_per_minute"],
           TARGETS["cin_mb_per_minute"], at_least=True)
     return found
+
+
+def verdict_row(verdict: dict) -> str:
+    measured = "-" if verdict["measured"] is None else f"{verdict['measured']:,.2f}"
+    met = {True: "met", False: "NOT met", None: "not measured"}[verdict["met"]]
+    return f"| {verdict['target']} | {measured} | {verdict['limit']:,} | {met} |"
 
 
 def write_results(results: dict, out: Path) -> None:
@@ -446,8 +452,7 @@ def markdown(results: dict) -> str:
         "",
         "| target | measured | limit | met |",
         "|---|---|---|---|",
-        *(f"| {v['target']} | {v['measured']:,.2f} | {v['limit']:,} | {'met' if v['met'] else 'NOT met'} |"
-          for v in results["verdicts"]),
+        *(verdict_row(verdict) for verdict in results["verdicts"]),
         "",
     ]
     for scale, figures in results["scales"].items():

@@ -19,8 +19,14 @@ from orchestration.exports import Exports
 from sources.families import CHECKERS
 from sources.synthetic.generate import generate
 from sources.synthetic.ssda903 import generate_ssda903
-from sources.synthetic.targets import SCALES
-from tests.conftest import HAND_MADE_EPISODES, HAND_MADE_REFERENCE_DATE, TEST_LA_CODE, episode
+from tests.conftest import (
+    HAND_MADE_EPISODES,
+    HAND_MADE_REFERENCE_DATE,
+    SMALL_LA_CODE,
+    SMALL_LA_PERIOD_END,
+    TEST_LA_CODE,
+    episode,
+)
 
 
 def cla_at_date(warehouse) -> dict[date, float]:
@@ -224,17 +230,18 @@ def test_exports_failing_after_the_swap_exit_1_and_say_the_warehouse_is_publishe
     assert gate_report["status"] == PUBLISHED_EXPORTS_FAILED
 
 
-def test_a_generated_la_with_defects_is_blocked_and_the_published_warehouse_still_answers(settings, capsys):
-    """Publish a clean generated LA, then refresh on the generator's `--defects` output of the same LA: truncated
-    files, a missing column and bad rows in every family (its defects_manifest.csv) stop the refresh whatever the
-    rejection threshold. The published file stays byte for byte as it was and still answers, and the gate report
-    the refresh points at says which checks failed."""
-    settings = dataclasses.replace(settings, la_code=SCALES["small"].default_la)
-    generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, show_progress=False)
-    assert cli.refresh(settings) == EXIT_PUBLISHED
+def test_a_generated_la_with_defects_is_blocked_and_the_published_warehouse_still_answers(settings, small_la_refresh,
+                                                                                         capsys):
+    """Start from the session's clean small-LA publish, then refresh on the generator's `--defects` output of the
+    same LA: truncated files, a missing column and bad rows in every family (its defects_manifest.csv) stop the
+    refresh whatever the rejection threshold. The published file stays byte for byte as it was and still answers,
+    and the gate report the refresh points at says which checks failed."""
+    assert small_la_refresh.exit_code == EXIT_PUBLISHED
+    settings = dataclasses.replace(settings, la_code=SMALL_LA_CODE, reference_date=SMALL_LA_PERIOD_END)
+    settings.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(small_la_refresh.warehouse, settings.warehouse_path)
     published = fingerprint(settings.warehouse_path)
     measures = cli.latest_measures(settings.warehouse_path)
-    shutil.rmtree(settings.landing_dir)
     generate(settings.landing_dir, "small", seed=3, reference=settings.reference_date, defects=True,
              show_progress=False)
     capsys.readouterr()

@@ -4,7 +4,7 @@ Each function takes the date the extracts describe (no event in them can be late
 
 from datetime import date
 
-from expectations.runner import dates_plausible, in_code_list, keys_present_and_unique, not_before
+from expectations.runner import dates_plausible, flagged_within, in_code_list, keys_present_and_unique, not_before
 
 # MEASURES.md time limits: an assessment within 45 working days, an initial conference within 15.
 ASSESSMENT_WORKING_DAYS = 45
@@ -32,7 +32,6 @@ def fct_assessments_expectations(latest: date) -> list:
     """Assessments, the base of `assessments_45wd_pct`: keys present and unique, each on a referral, dates plausible
     and in order, and an assessment flagged within 45 working days taking no more than 45."""
     import great_expectations as gx
-    from great_expectations.expectations.row_conditions import Column
 
     expect = gx.expectations
     return [
@@ -41,11 +40,7 @@ def fct_assessments_expectations(latest: date) -> list:
         expect.ExpectColumnValuesToNotBeNull(column="child_id"),
         *dates_plausible(expect, latest, "assessment_start_date", "assessment_authorisation_date"),
         not_before(expect, "assessment_authorisation_date", "assessment_start_date"),
-        expect.ExpectColumnValuesToBeBetween(column="working_days_to_authorisation", min_value=0),
-        expect.ExpectColumnValuesToBeBetween(
-            column="working_days_to_authorisation", max_value=ASSESSMENT_WORKING_DAYS,
-            row_condition=Column("is_within_45_working_days") == True,
-        ),
+        *flagged_within(expect, "working_days_to_authorisation", ASSESSMENT_WORKING_DAYS, "is_within_45_working_days"),
     ]
 
 
@@ -54,7 +49,6 @@ def fct_s47_enquiries_expectations(latest: date) -> list:
     `icpc_15wd_pct`: keys present and unique, dates plausible and in order, and a conference flagged within 15
     working days taking no more than 15. The conference's target date may lie ahead, so it is not bounded."""
     import great_expectations as gx
-    from great_expectations.expectations.row_conditions import Column
 
     expect = gx.expectations
     return [
@@ -63,11 +57,8 @@ def fct_s47_enquiries_expectations(latest: date) -> list:
         expect.ExpectColumnValuesToNotBeNull(column="child_id"),
         *dates_plausible(expect, latest, "s47_start_date", "initial_cpc_date"),
         not_before(expect, "initial_cpc_date", "s47_start_date"),
-        expect.ExpectColumnValuesToBeBetween(column="working_days_to_initial_cpc", min_value=0),
-        expect.ExpectColumnValuesToBeBetween(
-            column="working_days_to_initial_cpc", max_value=INITIAL_CPC_WORKING_DAYS,
-            row_condition=Column("is_initial_cpc_within_15_working_days") == True,
-        ),
+        *flagged_within(expect, "working_days_to_initial_cpc", INITIAL_CPC_WORKING_DAYS,
+                        "is_initial_cpc_within_15_working_days"),
     ]
 
 

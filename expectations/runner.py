@@ -108,6 +108,17 @@ def dates_plausible(expect, latest: date, *columns: str) -> list:
     ]
 
 
+def flagged_within(expect, duration: str, limit: int, flag: str) -> list:
+    """A duration is never negative, and a record flagged as within its time limit took no longer than it: the
+    flag behind a timeliness percent agrees with the duration it was worked from."""
+    from great_expectations.expectations.row_conditions import Column
+
+    return [
+        expect.ExpectColumnValuesToBeBetween(column=duration, min_value=0),
+        expect.ExpectColumnValuesToBeBetween(column=duration, max_value=limit, row_condition=Column(flag) == True),
+    ]
+
+
 def not_before(expect, later: str, earlier: str):
     """`later` is on or after `earlier` wherever both are known (an end on or after its start)."""
     return expect.ExpectColumnPairValuesAToBeGreaterThanB(

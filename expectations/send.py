@@ -4,7 +4,7 @@ The function takes the date the extracts describe (no event in them can be later
 
 from datetime import date
 
-from expectations.runner import dates_plausible, in_code_list, keys_present_and_unique, not_before
+from expectations.runner import dates_plausible, flagged_within, in_code_list, keys_present_and_unique, not_before
 
 # MEASURES.md: a plan issued within 20 weeks of the request.
 TWENTY_WEEKS_IN_DAYS = 140
@@ -15,7 +15,6 @@ def fct_ehcp_requests_expectations(latest: date) -> list:
     plausible, every decision and plan on or after its request and a plan ceasing after it started, cease reasons
     from the SEN2 list, and a plan flagged within 20 weeks issued within 140 days."""
     import great_expectations as gx  # slow to import: only when a check runs
-    from great_expectations.expectations.row_conditions import Column
 
     expect = gx.expectations
     return [
@@ -29,8 +28,5 @@ def fct_ehcp_requests_expectations(latest: date) -> list:
         not_before(expect, "plan_started_on", "received_date"),
         not_before(expect, "plan_ceased_on", "plan_started_on"),
         in_code_list(expect, "cease_reason_code", "sen2_cease_reason"),
-        expect.ExpectColumnValuesToBeBetween(column="days_to_plan", min_value=0),
-        expect.ExpectColumnValuesToBeBetween(
-            column="days_to_plan", max_value=TWENTY_WEEKS_IN_DAYS, row_condition=Column("is_plan_within_20_weeks") == True
-        ),
+        *flagged_within(expect, "days_to_plan", TWENTY_WEEKS_IN_DAYS, "is_plan_within_20_weeks"),
     ]

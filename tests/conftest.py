@@ -101,25 +101,34 @@ SMALL_LA_PERIOD_END = date(2025, 3, 31)
 
 
 @dataclass(frozen=True)
-class SmallLaRefresh:
+class CsdwRefresh:
     landing: Path
     warehouse: Path
     exit_code: int
     printed: str
 
 
+def csdw_refresh(landing: Path, warehouse: Path, la_code: str, reference_date: date | None = None) -> CsdwRefresh:
+    """`csdw refresh` of a generated landing folder into `warehouse`, as the data engineer runs it, for the
+    session- and module-wide fixtures that the per-test environment does not reach."""
+    printed = io.StringIO()
+    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(printed):
+        env.setenv("CSDW_PSEUDONYM_KEY", "generated-la-test")
+        env.setenv("CSDW_LA_CODE", la_code)
+        if reference_date:
+            env.setenv("CSDW_REFERENCE_DATE", reference_date.isoformat())
+        else:
+            env.delenv("CSDW_REFERENCE_DATE", raising=False)
+        env.delenv("DAGSTER_HOME", raising=False)
+        exit_code = cli.main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
+    return CsdwRefresh(landing, warehouse, exit_code, printed.getvalue())
+
+
 @pytest.fixture(scope="session")
-def small_la_refresh(tmp_path_factory) -> SmallLaRefresh:
+def small_la_refresh(tmp_path_factory) -> CsdwRefresh:
     """The small scale's LA, generated and refreshed by `csdw refresh` once for the whole session (a refresh takes
     a minute or more): its landing folder, its published warehouse, the exit code and what the command printed."""
     landing = tmp_path_factory.mktemp("small_la_landing")
     generate(landing, "small", seed=5, show_progress=False)
     warehouse = tmp_path_factory.mktemp("small_la_warehouse") / "csdw.duckdb"
-    printed = io.StringIO()
-    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(printed):
-        env.setenv("CSDW_PSEUDONYM_KEY", "small-la-test")
-        env.setenv("CSDW_LA_CODE", SMALL_LA_CODE)
-        env.setenv("CSDW_REFERENCE_DATE", SMALL_LA_PERIOD_END.isoformat())
-        env.delenv("DAGSTER_HOME", raising=False)
-        exit_code = cli.main(["refresh", "--landing", str(landing), "--warehouse", str(warehouse)])
-    return SmallLaRefresh(landing, warehouse, exit_code, printed.getvalue())
+    return csdw_refresh(landing, warehouse, SMALL_LA_CODE, SMALL_LA_PERIOD_END)

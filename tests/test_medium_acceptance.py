@@ -8,7 +8,6 @@ warehouse already refreshed from medium data, to check one without rebuilding it
 """
 
 import csv
-import dataclasses
 import os
 from datetime import date
 from pathlib import Path
@@ -16,10 +15,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.cli import EXIT_PUBLISHED, run_refresh
+from orchestration.cli import EXIT_PUBLISHED
 from sources.synthetic.build_targets import TARGETS_CSV
 from sources.synthetic.generate import generate
 from sources.synthetic.targets import SCALES
+from tests.conftest import csdw_refresh
 
 pytestmark = pytest.mark.slow
 
@@ -58,20 +58,9 @@ def warehouse(tmp_path_factory) -> Path:
         return Path(existing)
     landing = tmp_path_factory.mktemp("medium")
     generate(landing, "medium", seed=1, show_progress=False)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CSDW_PSEUDONYM_KEY", "acceptance-test")
-        env.setenv("CSDW_LA_CODE", LA_CODE)
-        env.delenv("DAGSTER_HOME", raising=False)
-        from orchestration.settings import Settings
-
-        settings = dataclasses.replace(
-            Settings.from_env(landing_dir=str(landing),
-                              warehouse_path=str(tmp_path_factory.mktemp("wh") / "csdw.duckdb")),
-            la_code=LA_CODE,
-        )
-        outcome = run_refresh(settings)
-    assert outcome.exit_code == EXIT_PUBLISHED, outcome.reasons + outcome.failed_checks
-    return settings.warehouse_path
+    refresh = csdw_refresh(landing, tmp_path_factory.mktemp("wh") / "csdw.duckdb", LA_CODE)
+    assert refresh.exit_code == EXIT_PUBLISHED, refresh.printed
+    return refresh.warehouse
 
 
 @pytest.fixture(scope="module")

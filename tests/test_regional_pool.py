@@ -5,14 +5,14 @@ Two full small LAs take minutes to refresh, so this runs in `make bench`; the po
 unit test (`regional_pool_values_are_worked_from_summed_numerators_and_denominators`) that runs in CI.
 """
 
-import dataclasses
 import shutil
 
 import duckdb
 import pytest
 
-from orchestration.cli import EXIT_PUBLISHED, run_refresh
+from orchestration.cli import EXIT_PUBLISHED
 from sources.synthetic.generate import generate
+from tests.conftest import csdw_refresh
 
 pytestmark = pytest.mark.slow
 
@@ -29,19 +29,9 @@ def pooled_warehouse(tmp_path_factory):
         generate(generated, "small", seed=2, la_code=la_code, show_progress=False)
         for family in FAMILIES:
             shutil.copytree(generated / family, landing / family / la_code)
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("CSDW_PSEUDONYM_KEY", "pool-test")
-        env.setenv("CSDW_LA_CODE", POOL[0])
-        env.delenv("DAGSTER_HOME", raising=False)
-        from orchestration.settings import Settings
-
-        settings = dataclasses.replace(
-            Settings.from_env(landing_dir=str(landing), warehouse_path=str(tmp_path_factory.mktemp("wh") / "csdw.duckdb")),
-            la_code=POOL[0],
-        )
-        outcome = run_refresh(settings)
-    assert outcome.exit_code == EXIT_PUBLISHED, outcome.reasons + outcome.failed_checks
-    return settings.warehouse_path
+    refresh = csdw_refresh(landing, tmp_path_factory.mktemp("wh") / "csdw.duckdb", POOL[0])
+    assert refresh.exit_code == EXIT_PUBLISHED, refresh.printed
+    return refresh.warehouse
 
 
 def test_every_measure_is_published_per_la_and_for_the_pool(pooled_warehouse):

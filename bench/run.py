@@ -189,11 +189,15 @@ def stage_of(step: str) -> str:
 
 
 def step_intervals(dagster_home: Path) -> dict[str, tuple[float, float]]:
-    """Each step's start and end (epoch seconds) in the one run kept in this Dagster home, from its events."""
+    """Each step's start and end (epoch seconds) in the run kept in this Dagster home, from its events; none when
+    the refresh found nothing changed and ran no job."""
     import dagster as dg
 
     with dg.DagsterInstance.from_config(str(dagster_home)) as instance:
-        (run,) = instance.get_runs()
+        runs = instance.get_runs()
+        if not runs:
+            return {}
+        (run,) = runs
         records = instance.get_records_for_run(run.run_id, of_type={
             dg.DagsterEventType.STEP_START, dg.DagsterEventType.STEP_SUCCESS, dg.DagsterEventType.STEP_FAILURE,
         }).records

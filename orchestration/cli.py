@@ -41,6 +41,8 @@ class RefreshOutcome:
     failed_steps: list[str] = field(default_factory=list)
     passed_checks: int = 0
     report: Path | None = None
+    # The refresh that published the warehouse, when nothing has changed since and this one did nothing.
+    unchanged_since: str | None = None
 
     @property
     def report_page(self) -> Path:
@@ -58,28 +60,56 @@ def _dagster_instance():
     return dg.DagsterInstance.ephemeral()
 
 
-def run_refresh(settings: Settings) -> RefreshOutcome:
-    """Run the refresh job in this process and say whether it published, was blocked by a gate, or failed.
+def run_refresh(settings: Settings, full: bool = False) -> RefreshOutcome:
+    """Run the refresh job in this process and say whether it published, was blocked by a gate, failed, or had
+    nothing to do.
 
-    A line is printed as each step makes progress (orchestration/progress.py). Dagster's console log and the dbt
-    output dagster-dbt echoes to stdout are kept off the terminal: the UI shows the former, and dbt's log of the
-    latest refresh is dbt_project/target/refresh/dbt.log."""
+    Only the extract families whose files have changed since the last publish are reloaded, and only what is built
+    from them is rebuilt (orchestration/refresh_inputs.py); everything is when the code, the settings or the
+    libraries have changed, when the last exports failed, or with `full`. A line is printed as each step makes
+    progress (orchestration/progress.py). Dagster's console log and the dbt output dagster-dbt echoes to stdout
+    are kept off the terminal: the UI shows the former, and dbt's log of the latest refresh is
+    dbt_project/target/refresh/dbt.log."""
     import dagster as dg
 
     from orchestration.definitions import build_definitions
     from orchestration.progress import RefreshProgress
     from orchestration.publish import published_warehouse
+    from orchestration.refresh_inputs import as_tags, changed_families, current_inputs, published_inputs
+    from orchestration.refresh_record import last_status, record_unchanged
+    from sources.families import CHECKERS
+    from sources.pseudonymise import MissingPseudonymKey
 
+    started = datetime.now()
     definitions = build_definitions(settings)
+    warehouse = definitions.resources["warehouse"]
+    try:
+        inputs = current_inputs(settings)
+    except MissingPseudonymKey:
+        # Nothing can be compared without the key, and nothing loaded: the ingest steps say so in the usual way.
+        inputs = {}
+    published, published_by = published_inputs(warehouse.published)
+    changed = changed_families(inputs, published)
+    if full or last_status(warehouse) == PUBLISHED_EXPORTS_FAILED:
+        changed = list(CHECKERS)
+    if not changed:
+        record_unchanged(warehouse, started, datetime.now())
+        return RefreshOutcome(EXIT_PUBLISHED, unchanged_since=published_by)
+    selection = None
+    if len(changed) < len(CHECKERS):
+        console.print(f"Changed since the last publish: {', '.join(changed)}. The other families, and what is built "
+                      "from them alone, stay as published.")
+        groups = dg.AssetSelection.groups(*(f"ingest_{family}" for family in changed))
+        selection = list(groups.downstream().resolve(definitions.resolve_asset_graph()))
     job = definitions.resolve_job_def("refresh")
     # Step failures are summarised below in plain words; Dagster's own stack traces would bury them.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     run_id = str(uuid.uuid4())
-    started = datetime.now()
     with _dagster_instance() as instance, open(os.devnull, "w") as devnull:
         instance.add_event_listener(run_id, RefreshProgress(sys.stdout))
         with contextlib.redirect_stdout(devnull):
-            result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False, run_config=quiet)
+            result = job.execute_in_process(instance=instance, run_id=run_id, raise_on_error=False, run_config=quiet,
+                                            asset_selection=selection, tags=as_tags(inputs))
     evaluations = result.get_asset_check_evaluations()
     failed_checks = [
         f"{evaluation.asset_key.to_user_string()}: {evaluation.check_name} {_check_detail(evaluation.metadata)}"
@@ -109,7 +139,6 @@ def run_refresh(settings: Settings) -> RefreshOutcome:
     status = {EXIT_PUBLISHED: "published", EXIT_BLOCKED: "blocked", EXIT_ERROR: "failed"}[outcome.exit_code]
     if outcome.exit_code == EXIT_ERROR and published:
         status = PUBLISHED_EXPORTS_FAILED
-    warehouse = definitions.resources["warehouse"]
     outcome.report = record_refresh(warehouse, result, started, datetime.now(), status, outcome.reasons)
     return outcome
 
@@ -125,9 +154,15 @@ def _check_detail(metadata) -> str:
     return json.dumps(shown, default=str) if shown else ""
 
 
-def refresh(settings: Settings) -> int:
+def refresh(settings: Settings, full: bool = False) -> int:
     console.print(f"Refreshing from [bold]{settings.landing_dir}[/]: ingest, dbt build, quality gates, publish ...")
-    outcome = run_refresh(settings)
+    outcome = run_refresh(settings, full)
+    if outcome.unchanged_since:
+        console.print(f"[green]Unchanged[/]: the extracts, code and settings are those refresh {outcome.unchanged_since} "
+                      f"published {settings.warehouse_path} from, so it stands as it is (`csdw refresh --full` "
+                      "rebuilds it anyway).")
+        warn_stale_extracts(settings)
+        return EXIT_PUBLISHED
     if outcome.exit_code == EXIT_PUBLISHED:
         console.print(f"[green]Published[/] {settings.warehouse_path} ({outcome.passed_checks} checks passed; "
                       f"gate report {outcome.report_page})")
@@ -150,6 +185,17 @@ def refresh(settings: Settings) -> int:
     console.print(f"Gate report (every check, what failed and how many rows): {outcome.report_page}")
     send_alert(outcome)
     return outcome.exit_code
+
+
+def warn_stale_extracts(settings: Settings) -> None:
+    """The freshness checks' warnings, for a refresh that ran no step: an unchanged extract is an old one."""
+    from orchestration.freshness import newest_file_age_days
+
+    for family, max_age_days in settings.max_age_days.items():
+        _, age_days = newest_file_age_days(settings.landing_dir, family)
+        if age_days is not None and age_days > max_age_days:
+            console.print(f"[yellow]Warning[/]: the newest {family} extract is {age_days:.1f} days old "
+                          f"({max_age_days:g} allowed): is its system still sending?")
 
 
 def send_alert(outcome: RefreshOutcome) -> None:
@@ -297,9 +343,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="csdw", description="Children's services data warehouse.")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("demo", help="generate a synthetic LA, refresh, print the headline measures")
-    refresh_parser = commands.add_parser("refresh", help="ingest, build, audit and publish (exit 0 published, 2 blocked)")
+    refresh_parser = commands.add_parser("refresh", help="ingest what has changed, build, audit and publish (exit 0 published or unchanged, 2 blocked)")
     refresh_parser.add_argument("--landing", help="landing folder (default CSDW_LANDING_DIR or sources/landing)")
     refresh_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
+    refresh_parser.add_argument("--full", action="store_true",
+                                help="reload every extract family and rebuild everything, even if nothing has changed")
     rollback_parser = commands.add_parser("rollback", help="put the previous publish back (and keep the current as previous)")
     rollback_parser.add_argument("--warehouse", help="published DuckDB file (default CSDW_WAREHOUSE)")
     validate_parser = commands.add_parser("validate", help="check extracts against the contracts without loading")
@@ -323,7 +371,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "demo":
         return demo()
     if args.command == "refresh":
-        return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse))
+        return refresh(Settings.from_env(landing_dir=args.landing, warehouse_path=args.warehouse), args.full)
     if args.command == "rollback":
         return rollback(Settings.from_env(warehouse_path=args.warehouse))
     if args.command == "validate":

@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
+from orchestration.ingest import candidate_run_id
 from orchestration.resources import Extracts, Warehouse
 
 
@@ -26,6 +27,8 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     """How do tonight's extracts become facts and measures? Builds every dbt model (staging, intermediate,
     marts, measures) in the candidate warehouse, running every dbt data test and unit test; a failing test
     with error severity stops the refresh before anything is published."""
+    # A run that builds models without reloading an extract (the UI's "materialize") starts the candidate here.
+    warehouse.start_candidate(candidate_run_id(context))
     dbt_vars = {
         "warehouse_path": str(warehouse.candidate),
         "la_code": extracts.la_code,

@@ -15,7 +15,7 @@ DBT_PROJECT = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 
 
-def _dbt_sources() -> list[Path]:
+def dbt_sources() -> list[Path]:
     return [
         path
         for folder in ("models", "macros", "seeds", "tests")
@@ -29,7 +29,7 @@ def prepare_manifest() -> Path:
     manifest = DBT_PROJECT.manifest_path
     if manifest.exists():
         built = manifest.stat().st_mtime
-        if all(path.stat().st_mtime <= built for path in _dbt_sources()):
+        if all(path.stat().st_mtime <= built for path in dbt_sources()):
             return manifest
     subprocess.run(
         [DBT_EXECUTABLE, "parse", "--quiet", "--profiles-dir", str(DBT_PROJECT_DIR)],

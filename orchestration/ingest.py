@@ -28,6 +28,11 @@ class MissingLaCode(RuntimeError):
     """Raised when extracts would be loaded without knowing which LA they belong to."""
 
 
+def candidate_run_id(context: dg.AssetExecutionContext) -> str:
+    """The run whose candidate warehouse a step builds into: a re-execution carries on with its first run's."""
+    return context.run.root_run_id or context.run.run_id
+
+
 def raw_asset_key(contract: TableContract) -> dg.AssetKey:
     return dg.AssetKey(["raw", contract.raw_table])
 
@@ -87,7 +92,7 @@ def build_ingest_assets(
         if result.blocking_faults:
             raise ContractViolation(family, result.blocking_faults + result.rejected_faults,
                                     kept_in=f"audit.quarantine in {warehouse.audit}")
-        warehouse.start_candidate()
+        warehouse.start_candidate(candidate_run_id(context))
         with warehouse.connect(warehouse.candidate) as connection:
             connection.execute("create schema if not exists raw")
             for contract in contracts:

@@ -4,15 +4,16 @@ import dagster as dg
 
 from orchestration.dbt import warehouse_models
 from orchestration.exports import Exports
+from orchestration.refresh_inputs import from_tags
 from orchestration.resources import Warehouse
 
 
 @dg.asset(deps=[warehouse_models], group_name="publish", kinds={"duckdb"})
-def published_warehouse(warehouse: Warehouse) -> dg.MaterializeResult:
+def published_warehouse(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     """Can analysts and dashboards read tonight's numbers? Runs only when every blocking check upstream has
     passed, then swaps the audited candidate in for the published warehouse with one atomic rename; readers
     never see a half-built or failed refresh."""
-    warehouse.publish()
+    warehouse.publish(from_tags(context.run.tags), context.run.run_id)
     return dg.MaterializeResult(metadata={"published": str(warehouse.published)})
 
 

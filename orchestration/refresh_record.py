@@ -5,10 +5,12 @@ and for people (HTML, the equivalent of Great Expectations' Data Docs).
 Nothing here quotes a row: check metadata holds counts, rule names and file/row references only."""
 
 import json
+import uuid
 from datetime import datetime
 from pathlib import Path
 
 import dagster as dg
+import duckdb
 import pandas as pd
 
 from orchestration.pages import render
@@ -19,6 +21,8 @@ FAILING_ROW_KEYS = ("failing_rows", "dagster_dbt/failed_row_count", "rows_reject
 # The lists in a check's metadata that say what failed: expectations, rules, measures, faults (codes, never values).
 DETAIL_KEYS = ("failed", "rules_broken", "missing", "blocking_faults")
 DETAIL_ITEMS = 3
+# The status of a refresh that found nothing changed since the last publish (orchestration/refresh_inputs.py).
+UNCHANGED = "unchanged"
 RESULT_ORDER = {"failed": 0, "warning": 1, "passed": 2}
 
 
@@ -48,14 +52,7 @@ def record_refresh(
         if event.asset_key.path[0] == "raw"
     }
     failed = [f"{check['asset']}: {check['check']}" for check in checks if not check["passed"]]
-    warehouse.append_audit("refresh_log", pd.DataFrame([{
-        "refresh_id": refresh_id,
-        "started_at": started,
-        "finished_at": finished,
-        "status": status,
-        "rows_per_source": json.dumps(rows_per_source, sort_keys=True),
-        "blocking_failures": json.dumps(failed + reasons),
-    }]))
+    log_refresh(warehouse, refresh_id, started, finished, status, rows_per_source, failed + reasons)
     if checks:
         warehouse.append_audit("check_results", pd.DataFrame([
             {
@@ -89,6 +86,36 @@ def record_refresh(
         (warehouse.reports / f"gate-{name}.json").write_text(text)
         (warehouse.reports / f"gate-{name}.html").write_text(page, encoding="utf-8")
     return path
+
+
+def log_refresh(warehouse: Warehouse, refresh_id: str, started: datetime, finished: datetime, status: str,
+                rows_per_source: dict, failures: list[str]) -> None:
+    warehouse.append_audit("refresh_log", pd.DataFrame([{
+        "refresh_id": refresh_id,
+        "started_at": started,
+        "finished_at": finished,
+        "status": status,
+        "rows_per_source": json.dumps(rows_per_source, sort_keys=True),
+        "blocking_failures": json.dumps(failures),
+    }]))
+
+
+def record_unchanged(warehouse: Warehouse, started: datetime, finished: datetime) -> None:
+    """Log a refresh that found nothing changed since the last publish, and so ran no step; the gate report stays
+    that of the last refresh that ran."""
+    log_refresh(warehouse, str(uuid.uuid4()), started, finished, UNCHANGED, {}, [])
+
+
+def last_status(warehouse: Warehouse) -> str | None:
+    """How the last refresh logged ended; None before the first."""
+    if not warehouse.audit.exists():
+        return None
+    with warehouse.connect(warehouse.audit, read_only=True) as connection:
+        try:
+            row = connection.execute("select status from audit.refresh_log order by finished_at desc limit 1").fetchone()
+        except duckdb.CatalogException:
+            return None
+    return None if row is None else row[0]
 
 
 def gate_report_html(report: dict) -> str:

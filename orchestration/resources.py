@@ -11,6 +11,7 @@ import dagster as dg
 import duckdb
 import pandas as pd
 
+from orchestration import refresh_inputs
 from sources.contracts import CheckSettings
 
 AUDIT_TABLES = ("quarantine", "refresh_log", "check_results")
@@ -63,16 +64,26 @@ class Warehouse(dg.ConfigurableResource):
         finally:
             connection.close()
 
-    def start_candidate(self) -> None:
-        """Begin the candidate as a copy of the published warehouse when no refresh has begun one: a job that
-        reloads one extract family then finds the other families' tables, the reference seeds and the marts it
-        does not rebuild. A candidate left by a failed refresh is kept, as the next refresh overwrites it."""
-        if self.candidate.exists() or not self.published.exists():
+    @property
+    def candidate_run(self) -> Path:
+        """Names the run that began the candidate."""
+        return self.candidate.with_name(f"{self.candidate.name}.run")
+
+    def start_candidate(self, run_id: str) -> None:
+        """Begin the candidate as a copy of the published warehouse, once per run: a refresh that reloads some
+        families then finds the other families' tables, the reference seeds and the marts it does not rebuild.
+        `run_id` is the run's root (a re-execution from failure carries on with its run's candidate); a candidate
+        left by any other run is never carried on, since its half-built tables were never audited."""
+        if self.candidate.exists() and self.candidate_run.exists() and self.candidate_run.read_text() == run_id:
             return
-        # Copied under another name and renamed, so a copy cut short is never taken for a candidate.
-        staging = self.candidate.with_name(f"{self.candidate.name}.tmp")
-        shutil.copyfile(self.published, staging)
-        os.replace(staging, self.candidate)
+        self.candidate.unlink(missing_ok=True)
+        if self.published.exists():
+            # Copied under another name and renamed, so a copy cut short is never taken for a candidate.
+            staging = self.candidate.with_name(f"{self.candidate.name}.tmp")
+            shutil.copyfile(self.published, staging)
+            os.replace(staging, self.candidate)
+        self.candidate_run.parent.mkdir(parents=True, exist_ok=True)
+        self.candidate_run.write_text(run_id)
 
     def read_candidate_table(self, table: str) -> pd.DataFrame:
         with self.connect(self.candidate, read_only=True) as connection:
@@ -104,9 +115,11 @@ class Warehouse(dg.ConfigurableResource):
             connection.execute(f"create table if not exists audit.{table} as select * from incoming_rows limit 0")
             connection.execute(f"insert into audit.{table} by name select * from incoming_rows")
 
-    def publish(self) -> None:
-        """Copy the audit tables into the candidate, then swap the candidate in atomically (same folder)."""
+    def publish(self, inputs: dict[str, str], refresh_id: str) -> None:
+        """Copy the audit tables and the hashes of what the candidate was built from (orchestration/refresh_inputs.py)
+        into the candidate, then swap the candidate in atomically (same folder)."""
         with self.connect(self.candidate) as connection:
+            refresh_inputs.store(connection, inputs, refresh_id)
             connection.execute("create schema if not exists audit")
             if self.audit.exists():
                 connection.execute(f"attach '{self.audit}' as audit_file (read_only)")
@@ -123,6 +136,7 @@ class Warehouse(dg.ConfigurableResource):
         if self.published.exists():
             _replace_by_link(self.published, self.previous)
         os.replace(self.candidate, self.published)
+        self.candidate_run.unlink(missing_ok=True)
 
     def rollback(self) -> None:
         """Swap the previous publish back in; the one rolled back becomes `.previous` (so rollback can be undone)."""

@@ -7,33 +7,8 @@ from pathlib import Path
 import dagster as dg
 
 from orchestration.jobs import refresh_job
+from orchestration.refresh_inputs import content_hash, landing_files
 from orchestration.resources import Extracts
-from sources.families import CHECKERS
-
-CHUNK = 1 << 20
-
-
-def landing_files(landing: Path, families=tuple(CHECKERS)) -> dict[str, tuple[int, float]]:
-    """Every extract file under the families' folders, by path relative to the landing folder: (size, mtime)."""
-    files = {}
-    for family in families:
-        folder = landing / family
-        if not folder.is_dir():
-            continue
-        for path in folder.rglob("*"):
-            # Copy tools write hidden temporary files first; only the renamed file is an extract.
-            if path.is_file() and not path.name.startswith("."):
-                status = path.stat()
-                files[path.relative_to(landing).as_posix()] = (status.st_size, status.st_mtime)
-    return files
-
-
-def content_hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def scan_landing(landing: Path, cursor: str | None) -> tuple[list[str], str]:

@@ -1,5 +1,5 @@
-"""The benchmark harness of `make bench` (bench/run.py) end to end at the small scale, one full refresh, so it
-keeps working; the large scales run only in `make bench`."""
+"""The benchmark harness of `make bench` (bench/run.py) end to end at the small scale, one full refresh and one
+no-change refresh, so it keeps working; the large scales run only in `make bench`."""
 
 import json
 
@@ -10,7 +10,7 @@ def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
     monkeypatch.setattr(run, "DATA_DIR", tmp_path / "data")
     monkeypatch.setattr(run, "WORK_DIR", tmp_path / "work")
 
-    assert run.main(["--scales", "small", "--runs", "1", "--scenarios", "full", "--out", str(tmp_path)]) == 0
+    assert run.main(["--scales", "small", "--runs", "1", "--scenarios", "full,no-change", "--out", str(tmp_path)]) == 0
 
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["machine"]["cores"] >= 1 and results["machine"]["memory_bytes"] > 0
@@ -26,6 +26,9 @@ def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
         assert full["stages"][stage]["median"] > 0, stage
         assert full["rows"][stage] > 0, stage
         assert full["rows_per_second"][stage] > 0, stage
+    no_change = small["refreshes"]["no-change"]
+    assert all(no_change["stages"][stage]["max"] == 0 for stage in run.STAGE_ORDER if stage != "outside the steps"), \
+        "the same extracts again run no step"
     assert small["bare_sql"]["models"] > 0 and small["bare_sql"]["seconds"] > 0
     assert small["ingest"]["ssda903"]["rows_per_cpu_second"] > 0
     assert small["ingest"]["cin"]["mb_per_minute"] > 0

@@ -257,18 +257,24 @@ def test_the_postgresql_instance_queues_runs_as_the_default_one_does():
     assert postgres["run_coordinator"] == default["run_coordinator"]
 
 
-def test_a_family_job_starts_from_the_published_warehouse_so_the_other_families_tables_are_there(tmp_path):
+def test_a_run_starts_its_candidate_from_the_published_warehouse_once_and_never_carries_on_another_runs(tmp_path):
+    """A family job finds the other families' tables; its later steps (and a re-execution from failure) carry on
+    with its own candidate; the next run never builds on the half-built candidate a failed run left."""
     warehouse = Warehouse(published_path=str(tmp_path / "csdw.duckdb"))
     with warehouse.connect(warehouse.published) as connection:
         connection.execute("create schema reference; create table reference.code_lists as select 1 as code")
 
-    warehouse.start_candidate()
-    with warehouse.connect(warehouse.candidate) as connection:
-        copied = connection.execute("select code from reference.code_lists").fetchall()
-        connection.execute("drop table reference.code_lists")
-    warehouse.start_candidate()
-    with warehouse.connect(warehouse.candidate, read_only=True) as connection:
-        kept = connection.execute("select count(*) from duckdb_tables() where table_name = 'code_lists'").fetchone()
+    def code_lists_in_candidate() -> int:
+        with warehouse.connect(warehouse.candidate, read_only=True) as connection:
+            return connection.execute("select count(*) from duckdb_tables() where table_name = 'code_lists'").fetchone()[0]
 
-    assert copied == [(1,)]
-    assert kept == (0,), "a candidate a refresh has begun is kept, not copied over again"
+    warehouse.start_candidate("first-run")
+    copied = code_lists_in_candidate()
+    with warehouse.connect(warehouse.candidate) as connection:
+        connection.execute("drop table reference.code_lists")
+    warehouse.start_candidate("first-run")
+    kept = code_lists_in_candidate()
+    warehouse.start_candidate("next-run")
+
+    assert (copied, kept) == (1, 0), "a candidate its run has begun is kept, not copied over again"
+    assert code_lists_in_candidate() == 1, "another run's candidate is replaced by a fresh copy of the published one"

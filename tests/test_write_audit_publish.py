@@ -94,7 +94,7 @@ def test_the_next_publish_carries_the_log_of_blocked_refreshes_into_the_publishe
     assert run_refresh(settings).exit_code == EXIT_PUBLISHED
     write_ssda903([])
     assert run_refresh(settings).exit_code == EXIT_BLOCKED
-    write_ssda903([episode("CHILD1", "01/04/2024")])
+    write_ssda903([episode("CHILD1", "01/04/2024"), episode("CHILD2", "01/05/2024")])
 
     assert run_refresh(settings).exit_code == EXIT_PUBLISHED
 

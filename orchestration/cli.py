@@ -77,12 +77,12 @@ def run_refresh(settings: Settings, full: bool = False) -> RefreshOutcome:
     from orchestration.publish import published_warehouse
     from orchestration.refresh_inputs import as_tags, changed_families, current_inputs, published_inputs
     from orchestration.refresh_record import last_status, record_unchanged
+    from orchestration.resources import Warehouse
     from sources.families import CHECKERS
     from sources.pseudonymise import MissingPseudonymKey
 
     started = datetime.now()
-    definitions = build_definitions(settings)
-    warehouse = definitions.resources["warehouse"]
+    warehouse = Warehouse(published_path=str(settings.warehouse_path))
     try:
         inputs = current_inputs(settings)
     except MissingPseudonymKey:
@@ -95,6 +95,7 @@ def run_refresh(settings: Settings, full: bool = False) -> RefreshOutcome:
     if not changed:
         record_unchanged(warehouse, started, datetime.now())
         return RefreshOutcome(EXIT_PUBLISHED, unchanged_since=published_by)
+    definitions = build_definitions(settings)
     selection = None
     if len(changed) < len(CHECKERS):
         console.print(f"Changed since the last publish: {', '.join(changed)}. The other families, and what is built "

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+import pyarrow as pa
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, dbt_assets
 
 from orchestration.dbt_project import DBT_PROJECT, prepare_manifest
@@ -28,6 +29,9 @@ def warehouse_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, war
     marts, measures) in the candidate warehouse, running every dbt data test; a failing test with error severity
     stops the refresh before anything is published. dbt's unit tests check the SQL on fixed inputs, not tonight's
     data, so they run in the test suite (tests/test_dbt_build.py), not every night (6 s a refresh)."""
+    # The ingest steps' frames are gone, but the Arrow memory pool keeps their pages for reuse: hand them back
+    # before dbt's own process needs memory beside this one (a third of this process at medium, bench/notes.md).
+    pa.default_memory_pool().release_unused()
     # A run that builds models without reloading an extract (the UI's "materialize") starts the candidate here.
     warehouse.start_candidate(candidate_run_id(context))
     dbt_vars = {

@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sources.code_lists import codes
-from sources.pseudonymise import normalise_identifier, pseudonymise
+from sources.pseudonymise import normalised_identifiers, pseudonymise
 
 LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
 FIELD_LINES = "field_lines"
@@ -92,7 +92,7 @@ class CrossTableRule:
 
 def record_keys(rows: pd.DataFrame, identifier: str, date_columns: list[str]) -> pd.Series:
     """A record's natural key: its LA, its (normalised) identifier and the given dates."""
-    key = rows["la_code"].fillna("") + "|" + rows[identifier].map(normalise_identifier)
+    key = rows["la_code"].fillna("") + "|" + normalised_identifiers(rows[identifier])
     for column in date_columns:
         key = key + "|" + parse_dates(rows[column]).astype(str)
     return key
@@ -301,13 +301,16 @@ class ContractViolation(Exception):
 
 def parse_dates(values: pd.Series) -> pd.Series:
     """Dates written dd/mm/YYYY (the DfE form) or ISO; anything else becomes NaT."""
-    parsed = pd.to_datetime(values, format=DATE_FORMATS[0], errors="coerce")
+    # Each distinct text is parsed once: a date column repeats the same few thousand dates over many rows.
+    codes, distinct = pd.factorize(values)
+    distinct = pd.Series(distinct)
+    parsed = pd.to_datetime(distinct, format=DATE_FORMATS[0], errors="coerce")
     for date_format in DATE_FORMATS[1:]:
         # Only what the earlier formats left unparsed: nearly every extract writes one format throughout.
-        unparsed = parsed.isna() & values.notna()
+        unparsed = parsed.isna()
         if unparsed.any():
-            parsed[unparsed] = pd.to_datetime(values[unparsed], format=date_format, errors="coerce")
-    return parsed
+            parsed[unparsed] = pd.to_datetime(distinct[unparsed], format=date_format, errors="coerce")
+    return pd.Series(parsed.array.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def postcode_sector(postcode: str | None) -> str | None:
@@ -547,7 +550,7 @@ def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFr
         return rows
     identifiers = {f.name for f in contract.fields if f.is_identifier}
     key = pd.DataFrame({
-        column: rows[column].map(normalise_identifier, na_action="ignore") if column in identifiers else rows[column]
+        column: normalised_identifiers(rows[column]) if column in identifiers else rows[column]
         for column in (*contract.unique, "la_code")
     })
     ordered = rows.sort_values(["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable")

@@ -27,7 +27,6 @@ from sources.code_lists import codes
 from sources.pseudonymise import normalised_identifiers, pseudonymise
 
 LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
-FIELD_LINES = "field_lines"
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
 QUOTABLE_CODE = re.compile(r"^[A-Za-z0-9]{1,8}$")
@@ -338,6 +337,12 @@ def la_code_in(path: Path, family_dir: Path) -> str | None:
     return next((part for part in path.relative_to(family_dir).parts[:-1] if LA_FOLDER.match(part)), None)
 
 
+def field_line_column(field_name: str) -> str:
+    """The column of an XML table holding the line of each row's element for the field (missing where the value
+    was not an element of its own, e.g. a parent's key)."""
+    return f"{field_name} line"
+
+
 def text_frame(records: list[list], columns: Iterable[str], lineage: dict, line_numbers: list[int]) -> pd.DataFrame:
     """Rows of text as read, blanks as missing, with lineage columns. The text is pandas' Arrow-backed string
     type, not Python objects: string methods, code-list and pattern checks then run over whole columns instead
@@ -488,10 +493,9 @@ def _row_fault(rows, position, contract, field_name, rule, message, severity=ERR
 
 def _line_of(rows: pd.DataFrame, position: int, field_name: str) -> int:
     """The row's line, or for XML the line of the element holding the field."""
-    if FIELD_LINES in rows.columns:
-        lines = rows.at[position, FIELD_LINES]
-        if isinstance(lines, dict) and field_name in lines:
-            return lines[field_name]
+    column = field_line_column(field_name)
+    if column in rows.columns and pd.notna(rows.at[position, column]):
+        return int(rows.at[position, column])
     return int(rows.at[position, "source_row_number"])
 
 
@@ -519,28 +523,22 @@ def _without(rows: pd.DataFrame, faults: list[Fault], contract: TableContract, k
     rejected = {(fault.file, fault.row_number) for fault in faults if fault.severity == ERROR}
     if not rejected:
         return rows
-    is_rejected = pd.Series(
-        [
-            any((file, line) in rejected for line in _lines_of_row(rows, position))
-            for position, file in zip(rows.index, rows["source_file"])
-        ],
-        index=rows.index,
-    )
+    # A fault names the row's line or the line of one of its fields' elements.
+    line_columns = ["source_row_number", *(column for column in map(field_line_column, contract.columns) if column in rows.columns)]
+    is_rejected = pd.Series(False, index=rows.index)
+    for file in {file for file, _ in rejected}:
+        lines = [line for fault_file, line in rejected if fault_file == file]
+        in_file = rows["source_file"] == file
+        for column in line_columns:
+            is_rejected |= in_file & rows[column].isin(lines)
     result.rows_rejected[contract.table] = result.rows_rejected.get(contract.table, 0) + int(is_rejected.sum())
     prepared = prepare_table(rows[is_rejected], contract, key)
     for position, row in prepared.iterrows():
         record = json.dumps({f.name: _json_value(row[f.name]) for f in contract.loaded_fields})
-        for line in _lines_of_row(rows, position):
+        for line in rows.loc[position, line_columns].dropna():
             if (row["source_file"], line) in rejected:
                 result.rejected_records[(row["source_file"], line)] = record
     return rows[~is_rejected]
-
-
-def _lines_of_row(rows: pd.DataFrame, position: int) -> list[int]:
-    lines = [int(rows.at[position, "source_row_number"])]
-    if FIELD_LINES in rows.columns and isinstance(rows.at[position, FIELD_LINES], dict):
-        lines.extend(rows.at[position, FIELD_LINES].values())
-    return lines
 
 
 def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFrame:
@@ -571,7 +569,10 @@ def _check_threshold(table: str, contract: TableContract, result: ContractResult
 def prepare_table(rows: pd.DataFrame, contract: TableContract, key: bytes) -> pd.DataFrame:
     """Rows that passed, typed for the raw layer: dates parsed, identifiers hashed, postcodes cut to sector,
     dropped fields (names, addresses) removed."""
-    prepared = rows.drop(columns=[f.name for f in contract.fields if f.is_dropped] + [FIELD_LINES], errors="ignore")
+    prepared = rows.drop(
+        columns=[f.name for f in contract.fields if f.is_dropped] + [field_line_column(f.name) for f in contract.fields],
+        errors="ignore",
+    )
     for f in contract.loaded_fields:
         if f.is_date:
             prepared[f.name] = parse_dates(prepared[f.name]).dt.date

@@ -52,5 +52,5 @@ def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
 def _per_distinct_value(values: pd.Series, function, dtype: str) -> pd.Series:
     # A child's identifier repeats on every row of its records: the Python function runs once per child.
     codes, distinct = pd.factorize(values)
-    results = pd.array([function(value) for value in distinct], dtype=dtype)
+    results = pd.array([function(value) for value in distinct.tolist()], dtype=dtype)
     return pd.Series(results.take(codes, allow_fill=True), index=values.index, name=values.name)

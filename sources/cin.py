@@ -172,7 +172,8 @@ def collection_year_of(year_element: str | None) -> str | None:
 
 def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
     """One CIN census file, flattened; the header's collection year and LEA take precedence over the path."""
-    tables, lineage = ModuleRecords(CONTRACTS), dict(lineage)
+    lineage = dict(lineage)
+    tables = ModuleRecords(CONTRACTS, lineage)
     try:
         for element in iter_elements(path, ("Header", "Child")):
             if element.tag == "Header":
@@ -183,7 +184,7 @@ def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
                 _read_child(element, tables)
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
-    return ExtractRows(tables.frames(lineage))
+    return ExtractRows(tables.frames())
 
 
 def _keys(rows: pd.DataFrame, date_columns: list[str]) -> pd.Series:

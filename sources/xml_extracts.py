@@ -82,11 +82,17 @@ class ModuleRecords:
     """The rows of each module table of a return as they are read, with the line of each row and of each
     field's element, so faults can name the line of the value itself."""
 
-    def __init__(self, contracts: tuple[TableContract, ...]):
+    # Rows wait as Python lists, several times the size of the frame they become: each table's are made into
+    # a frame every so many rows, so a large return never holds all of its rows as lists at once.
+    CHUNK_ROWS = 10_000
+
+    def __init__(self, contracts: tuple[TableContract, ...], lineage: dict):
         self.contracts = contracts
+        self.lineage = lineage  # the reader's own, which the return's header may still change
         self.records = {contract.table: [] for contract in contracts}
         self.lines = {contract.table: [] for contract in contracts}
         self.field_lines = {contract.table: [] for contract in contracts}
+        self.chunks = {contract.table: [] for contract in contracts}
 
     def add(self, contract: TableContract, element: etree._Element, parent_values: dict) -> dict:
         """A module whose record is an element with one child element per field."""
@@ -101,18 +107,32 @@ class ModuleRecords:
         self._append(contract, values, element.sourceline, [None] * len(parents) + [element.sourceline])
 
     def _append(self, contract, values, line, field_lines) -> None:
-        self.records[contract.table].append(values)
+        records = self.records[contract.table]
+        records.append(values)
         self.lines[contract.table].append(line)
         self.field_lines[contract.table].append(field_lines)
+        if len(records) == self.CHUNK_ROWS:
+            self._make_chunk(contract)
 
-    def frames(self, lineage: dict) -> dict[str, pd.DataFrame]:
+    def _make_chunk(self, contract: TableContract) -> None:
+        table = contract.table
+        chunk = text_frame(self.records[table], contract.columns, self.lineage, self.lines[table])
+        # Lines as integer columns, not an object per row: a family's rows are held until checked.
+        field_lines = pd.DataFrame(self.field_lines[table], columns=contract.columns, dtype="Int64")
+        for name in contract.columns:
+            chunk[field_line_column(name)] = field_lines[name]
+        self.chunks[table].append(chunk)
+        self.records[table], self.lines[table], self.field_lines[table] = [], [], []
+
+    def frames(self) -> dict[str, pd.DataFrame]:
         frames = {}
         for contract in self.contracts:
             if self.records[contract.table]:
-                frame = text_frame(self.records[contract.table], contract.columns, lineage, self.lines[contract.table])
-                # Lines as integer columns, not an object per row: a family's rows are held until checked.
-                field_lines = pd.DataFrame(self.field_lines[contract.table], columns=contract.columns, dtype="Int64")
-                for name in contract.columns:
-                    frame[field_line_column(name)] = field_lines[name]
+                self._make_chunk(contract)
+            if self.chunks[contract.table]:
+                frame = pd.concat(self.chunks[contract.table], ignore_index=True)
+                # A header read after some rows (out of the schema's order) still decides the lineage of them all.
+                for name, value in self.lineage.items():
+                    frame[name] = value
                 frames[contract.table] = frame
         return frames

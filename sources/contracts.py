@@ -105,8 +105,10 @@ def parent_rule(table: str, parent: str, identifier: str, date_columns: list[str
 
     def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
         parents = tables.get(parent)
-        known = set(record_keys(parents, identifier, date_columns)) if parents is not None else set()
-        return ~record_keys(tables[table], identifier, date_columns).isin(known)
+        keys = record_keys(tables[table], identifier, date_columns)
+        known = pd.Index(record_keys(parents, identifier, date_columns) if parents is not None else [], dtype="str")
+        # Looked up in an index: isin on Arrow strings makes a Python object of every parent key first.
+        return pd.Series(known.unique().get_indexer(keys) == -1, index=keys.index)
 
     return CrossTableRule(RULE_PARENT, table, "(parent)", breaks)
 

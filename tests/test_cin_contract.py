@@ -5,7 +5,7 @@ import dataclasses
 import pandas as pd
 
 from sources.cin import check_extracts
-from sources.contracts import RULE_PARENT
+from sources.contracts import RULE_MANDATORY, RULE_PARENT
 from sources.xml_extracts import ModuleRecords
 from tests.conftest import CHECK_SETTINGS, TEST_KEY
 
@@ -131,6 +131,16 @@ def test_rows_made_into_frames_a_few_at_a_time_are_the_rows_read_at_once(setting
     for table, rows in at_once.tables.items():
         pd.testing.assert_frame_equal(a_few_at_a_time.tables[table], rows)
     assert set(a_few_at_a_time.tables["details"].collection_year) == {"2024-25"}
+
+
+def test_a_child_without_an_identifier_is_rejected_with_all_its_modules(settings):
+    write_cin(settings, "cin_census_2024-25.xml", cin_xml(child("") + "\n" + child("CHILD2")))
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert {(f.table, f.rule) for f in result.faults if f.table == "child_identifiers"} == {("child_identifiers", RULE_MANDATORY)}
+    assert {f.rule for f in result.faults if f.table != "child_identifiers"} == {RULE_PARENT}
+    assert all(rows.LAchildID.notna().all() for rows in result.tables.values())
 
 
 def test_gender_element_follows_the_collection_year_in_the_header(settings):

@@ -130,13 +130,13 @@ CONTRACTS = (
 )
 
 # Where each module sits under its parent element, and which element holds one record.
-MODULE_PATHS = {
-    "assessments": "Assessments",
-    "plan_dates": "CINPlanDates",
-    "section47": "Section47",
-    "child_protection_plans": "ChildProtectionPlans",
-    "pre_proceedings": "PreProceedingsandFGDM",
-}
+MODULE_PATHS = (
+    (ASSESSMENTS, "Assessments"),
+    (CIN_PLAN_DATES, "CINPlanDates"),
+    (SECTION47, "Section47"),
+    (CHILD_PROTECTION_PLANS, "ChildProtectionPlans"),
+    (PRE_PROCEEDINGS, "PreProceedingsandFGDM"),
+)
 
 
 def _read_child(child, tables: ModuleRecords) -> None:
@@ -151,14 +151,13 @@ def _read_child(child, tables: ModuleRecords) -> None:
     for details in child.iterfind("CINdetails"):
         detail_keys = {**keys, "CINreferralDate": text_of(details, "CINreferralDate")}
         tables.add(CIN_DETAILS, details, keys)
-        for table, path in MODULE_PATHS.items():
-            contract = next(c for c in CONTRACTS if c.table == table)
+        for contract, path in MODULE_PATHS:
             for module in details.iterfind(path):
                 values = tables.add(contract, module, detail_keys)
-                if table == "assessments":
+                if contract is ASSESSMENTS:
                     for factor in module.iterfind("FactorsIdentifiedAtAssessment/AssessmentFactors"):
                         tables.add_value(ASSESSMENT_FACTORS, factor, {**detail_keys, "AssessmentActualStartDate": values["AssessmentActualStartDate"]})
-                if table == "child_protection_plans":
+                if contract is CHILD_PROTECTION_PLANS:
                     for review in module.iterfind("Reviews/CPPreviewDate"):
                         tables.add_value(CPP_REVIEWS, review, {**detail_keys, "CPPstartDate": values["CPPstartDate"]})
 
@@ -173,7 +172,8 @@ def collection_year_of(year_element: str | None) -> str | None:
 
 def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
     """One CIN census file, flattened; the header's collection year and LEA take precedence over the path."""
-    tables, lineage = ModuleRecords(CONTRACTS), dict(lineage)
+    lineage = dict(lineage)
+    tables = ModuleRecords(CONTRACTS, lineage)
     try:
         for element in iter_elements(path, ("Header", "Child")):
             if element.tag == "Header":
@@ -184,7 +184,7 @@ def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
                 _read_child(element, tables)
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
-    return ExtractRows(tables.frames(lineage))
+    return ExtractRows(tables.frames())
 
 
 def _keys(rows: pd.DataFrame, date_columns: list[str]) -> pd.Series:

@@ -35,11 +35,22 @@ def normalise_identifier(value: str) -> str:
     return normalised.lstrip("0") or "0" if normalised.isdigit() else normalised
 
 
+def normalised_identifiers(identifiers: pd.Series) -> pd.Series:
+    """`normalise_identifier` of each value of a column; blanks stay blank."""
+    return _per_distinct_value(identifiers, normalise_identifier, "str")
+
+
 def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
     """Replace each identifier by its keyed hash; blanks stay blank."""
-    distinct = identifiers.dropna().unique()
-    hashes = {
-        value: hmac.new(key, normalise_identifier(value).encode("utf-8"), hashlib.sha256).hexdigest()
-        for value in distinct
-    }
-    return identifiers.map(hashes).astype("string")
+    return _per_distinct_value(
+        identifiers,
+        lambda value: hmac.new(key, normalise_identifier(value).encode("utf-8"), hashlib.sha256).hexdigest(),
+        "string",
+    )
+
+
+def _per_distinct_value(values: pd.Series, function, dtype: str) -> pd.Series:
+    # A child's identifier repeats on every row of its records: the Python function runs once per child.
+    codes, distinct = pd.factorize(values)
+    results = pd.array([function(value) for value in distinct.tolist()], dtype=dtype)
+    return pd.Series(results.take(codes, allow_fill=True), index=values.index, name=values.name)

@@ -157,7 +157,8 @@ def census_year_of(year_element: str | None, path_year: str | None) -> str | Non
 
 def read_sen2_file(path: Path, lineage: dict) -> ExtractRows:
     """One SEN2 file, flattened; the header's census year and LEA take precedence over the path."""
-    tables, lineage, header_year = ModuleRecords(CONTRACTS), dict(lineage), None
+    lineage, header_year = dict(lineage), None
+    tables = ModuleRecords(CONTRACTS, lineage)
     try:
         for element in iter_elements(path, ("Header", "Person")):
             if element.tag == "Header":
@@ -168,7 +169,7 @@ def read_sen2_file(path: Path, lineage: dict) -> ExtractRows:
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
     lineage["collection_year"] = census_year_of(header_year, lineage["collection_year"])
-    return ExtractRows(tables.frames(lineage))
+    return ExtractRows(tables.frames())
 
 
 # Parents before children: a rejected person keeps out its requests, which keep out their modules in turn.

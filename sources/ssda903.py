@@ -21,7 +21,7 @@ from sources.contracts import (
     parse_dates,
 )
 from sources.csv_tables import read_csv_file
-from sources.pseudonymise import normalise_identifier
+from sources.pseudonymise import normalised_identifiers
 
 FAMILY = "ssda903"
 
@@ -135,7 +135,7 @@ CONTRACTS = (HEADER, EPISODES, REVIEWS, UASC, OC2, OC3, AD1, PLACED_FOR_ADOPTION
 
 
 def _child_keys(rows: pd.DataFrame) -> pd.Series:
-    return rows["la_code"].fillna("") + "|" + rows["CHILD"].map(normalise_identifier)
+    return rows["la_code"].fillna("") + "|" + normalised_identifiers(rows["CHILD"])
 
 
 def _episode_child_not_in_header(tables: dict[str, pd.DataFrame]) -> pd.Series:

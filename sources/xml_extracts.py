@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 from lxml import etree
 
-from sources.contracts import FIELD_LINES, RULE_READABLE, Fault, TableContract, text_frame
+from sources.contracts import RULE_READABLE, Fault, TableContract, field_line_column, text_frame
 
 PROLOG_BYTES = 65536
 RULE_SAFE_XML = "XML has no DOCTYPE or entity declarations"
@@ -47,17 +47,18 @@ def text_of(element: etree._Element, name: str) -> str | None:
     return None if child is None or child.text is None else child.text
 
 
-def leaf_record(element: etree._Element, names: tuple[str, ...], parent_values: dict) -> tuple[list, dict[str, int]]:
-    """The values of `names` under `element` (plus the parent keys), and the line of each field's element."""
-    values, lines = [], {}
+def leaf_record(element: etree._Element, names: tuple[str, ...], parent_values: dict) -> tuple[list, list]:
+    """The values of `names` under `element` (plus the parent keys), and the line of each field's element
+    (None for a parent key or an absent element)."""
+    children = {}
+    # One pass over the children instead of a search per field; the first of a repeated element counts, as with find.
+    for child in element:
+        children.setdefault(child.tag, child)
+    values, lines = [], []
     for name in names:
-        if name in parent_values:
-            values.append(parent_values[name])
-            continue
-        child = element.find(name)
-        values.append(None if child is None else child.text)
-        if child is not None:
-            lines[name] = child.sourceline
+        child = None if name in parent_values else children.get(name)
+        values.append(parent_values.get(name) if child is None else child.text)
+        lines.append(None if child is None else child.sourceline)
     return values, lines
 
 
@@ -81,11 +82,17 @@ class ModuleRecords:
     """The rows of each module table of a return as they are read, with the line of each row and of each
     field's element, so faults can name the line of the value itself."""
 
-    def __init__(self, contracts: tuple[TableContract, ...]):
+    # Rows wait as Python lists, several times the size of the frame they become: each table's are made into
+    # a frame every so many rows, so a large return never holds all of its rows as lists at once.
+    CHUNK_ROWS = 10_000
+
+    def __init__(self, contracts: tuple[TableContract, ...], lineage: dict):
         self.contracts = contracts
+        self.lineage = lineage  # the reader's own, which the return's header may still change
         self.records = {contract.table: [] for contract in contracts}
         self.lines = {contract.table: [] for contract in contracts}
         self.field_lines = {contract.table: [] for contract in contracts}
+        self.chunks = {contract.table: [] for contract in contracts}
 
     def add(self, contract: TableContract, element: etree._Element, parent_values: dict) -> dict:
         """A module whose record is an element with one child element per field."""
@@ -95,20 +102,37 @@ class ModuleRecords:
 
     def add_value(self, contract: TableContract, element: etree._Element, parent_values: dict) -> None:
         """A module whose record is one element's text (a disability, a factor, a review date)."""
-        own = contract.columns[-1]
-        values = [parent_values.get(column) for column in contract.columns[:-1]] + [element.text]
-        self._append(contract, values, element.sourceline, {own: element.sourceline})
+        parents = contract.columns[:-1]
+        values = [parent_values.get(column) for column in parents] + [element.text]
+        self._append(contract, values, element.sourceline, [None] * len(parents) + [element.sourceline])
 
     def _append(self, contract, values, line, field_lines) -> None:
-        self.records[contract.table].append(values)
+        records = self.records[contract.table]
+        records.append(values)
         self.lines[contract.table].append(line)
         self.field_lines[contract.table].append(field_lines)
+        if len(records) == self.CHUNK_ROWS:
+            self._make_chunk(contract)
 
-    def frames(self, lineage: dict) -> dict[str, pd.DataFrame]:
+    def _make_chunk(self, contract: TableContract) -> None:
+        table = contract.table
+        chunk = text_frame(self.records[table], contract.columns, self.lineage, self.lines[table])
+        # Lines as integer columns, not an object per row: a family's rows are held until checked.
+        field_lines = pd.DataFrame(self.field_lines[table], columns=contract.columns, dtype="Int64")
+        for name in contract.columns:
+            chunk[field_line_column(name)] = field_lines[name]
+        self.chunks[table].append(chunk)
+        self.records[table], self.lines[table], self.field_lines[table] = [], [], []
+
+    def frames(self) -> dict[str, pd.DataFrame]:
         frames = {}
         for contract in self.contracts:
             if self.records[contract.table]:
-                frame = text_frame(self.records[contract.table], contract.columns, lineage, self.lines[contract.table])
-                frame[FIELD_LINES] = self.field_lines[contract.table]
+                self._make_chunk(contract)
+            if self.chunks[contract.table]:
+                frame = pd.concat(self.chunks[contract.table], ignore_index=True)
+                # A header read after some rows (out of the schema's order) still decides the lineage of them all.
+                for name, value in self.lineage.items():
+                    frame[name] = value
                 frames[contract.table] = frame
         return frames

@@ -2,8 +2,11 @@
 
 import dataclasses
 
+import pandas as pd
+
 from sources.cin import check_extracts
-from sources.contracts import RULE_PARENT
+from sources.contracts import RULE_MANDATORY, RULE_PARENT
+from sources.xml_extracts import ModuleRecords
 from tests.conftest import CHECK_SETTINGS, TEST_KEY
 
 KEY = TEST_KEY.encode()
@@ -111,6 +114,33 @@ def test_a_bad_code_is_reported_at_the_line_of_its_element(settings):
         (table, RULE_PARENT)
         for table in ("assessments", "assessment_factors", "section47", "child_protection_plans", "cpp_reviews")
     }, "the episode's modules are kept out with it, under their own rule"
+
+
+def test_rows_made_into_frames_a_few_at_a_time_are_the_rows_read_at_once(settings, monkeypatch):
+    text = cin_xml(child("CHILD1") + "\n" + child("CHILD2", details=referral(source="ZZ")) + "\n" + child("CHILD3"))
+    header = text[text.index("  <Header>"):text.index("</Header>") + len("</Header>\n")]
+    # The header last, after rows already made into frames: its year must still reach every row.
+    write_cin(settings, "return.xml", text.replace(header, "").replace("</Message>", header + "</Message>"))
+
+    at_once = check_extracts(settings.landing_dir, KEY, TOLERANT)
+    monkeypatch.setattr(ModuleRecords, "CHUNK_ROWS", 1)
+    a_few_at_a_time = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert at_once.faults and a_few_at_a_time.faults == at_once.faults
+    assert list(a_few_at_a_time.tables) == list(at_once.tables)
+    for table, rows in at_once.tables.items():
+        pd.testing.assert_frame_equal(a_few_at_a_time.tables[table], rows)
+    assert set(a_few_at_a_time.tables["details"].collection_year) == {"2024-25"}
+
+
+def test_a_child_without_an_identifier_is_rejected_with_all_its_modules(settings):
+    write_cin(settings, "cin_census_2024-25.xml", cin_xml(child("") + "\n" + child("CHILD2")))
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert {(f.table, f.rule) for f in result.faults if f.table == "child_identifiers"} == {("child_identifiers", RULE_MANDATORY)}
+    assert {f.rule for f in result.faults if f.table != "child_identifiers"} == {RULE_PARENT}
+    assert all(rows.LAchildID.notna().all() for rows in result.tables.values())
 
 
 def test_gender_element_follows_the_collection_year_in_the_header(settings):

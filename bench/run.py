@@ -285,12 +285,13 @@ def bare_sql(scale: str, warehouse: Path) -> dict:
             "tests": sum(n["resource_type"] == "test" for n in chosen.values())}
 
 
-def micro(kind: str, path: Path) -> dict:
-    """One ingest micro-benchmark, run in this (child) process, printed as JSON for the parent."""
+def micro(kind: str, path: Path, la_code: str) -> dict:
+    """One ingest micro-benchmark, run in this (child) process, printed as JSON for the parent. `la_code` is the
+    extracts' own: under another, the CIN files are refused at their header and nothing is checked."""
     from sources import cin, ssda903
     from sources.xml_extracts import iter_elements
 
-    settings = CheckSettings.for_extracts(DEFAULT_REFERENCE, "999", 5.0)
+    settings = CheckSettings.for_extracts(DEFAULT_REFERENCE, la_code, 5.0)
     rss_before = process_memory("VmRSS")
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     if kind == "ssda903":
@@ -301,6 +302,8 @@ def micro(kind: str, path: Path) -> dict:
         count, size = sum(result.rows_read.values()), sum(p.stat().st_size for p in (path / "cin").rglob("*.xml"))
     else:  # cin-parse: the streaming parse of one file alone, nothing kept
         count, size = sum(1 for _ in iter_elements(path, ("Child",))), path.stat().st_size
+    if kind != "cin-parse" and result.blocking_faults:
+        raise RuntimeError(f"{kind}: the extracts were refused ({sorted({f.rule for f in result.blocking_faults})})")
     return {"rows": count, "bytes": size, "seconds": time.perf_counter() - started_wall,
             "cpu_seconds": time.process_time() - started_cpu, "rss_before_bytes": rss_before,
             "max_rss_bytes": process_memory("VmHWM")}
@@ -313,25 +316,25 @@ def process_memory(field: str) -> int:
     return int(line.split()[1]) * 1024
 
 
-def run_micro(kind: str, path: Path) -> dict:
-    sampled = run_sampled([sys.executable, "-m", "bench.run", "--micro", kind, str(path)], child_env())
+def run_micro(kind: str, path: Path, la_code: str) -> dict:
+    sampled = run_sampled([sys.executable, "-m", "bench.run", "--micro", kind, str(path), la_code], child_env())
     if sampled.returncode != 0:
         raise RuntimeError(f"micro-benchmark {kind} failed:\n{sampled.stdout[-4000:]}")
     return json.loads(sampled.stdout.strip().splitlines()[-1])
 
 
-def ingest_micro(landing: Path) -> dict:
+def ingest_micro(landing: Path, la_code: str) -> dict:
     """SSDA903 CSV and CIN XML through their readers and contracts (what an ingest asset does before it writes),
     and the CIN streaming parse of the smallest and the largest file alone, to see whether memory follows size."""
-    ssda903 = run_micro("ssda903", landing)
-    cin = run_micro("cin", landing)
+    ssda903 = run_micro("ssda903", landing, la_code)
+    cin = run_micro("cin", landing, la_code)
     files = sorted((landing / "cin").rglob("*.xml"), key=lambda path: path.stat().st_size)
     return {
         "ssda903": {**ssda903, "rows_per_second": ssda903["rows"] / ssda903["seconds"],
                     "rows_per_cpu_second": ssda903["rows"] / ssda903["cpu_seconds"]},
         "cin": {**cin, "mb_per_minute": cin["bytes"] / 1e6 / (cin["seconds"] / 60)},
-        "cin_parse_smallest_file": run_micro("cin-parse", files[0]),
-        "cin_parse_largest_file": run_micro("cin-parse", files[-1]),
+        "cin_parse_smallest_file": run_micro("cin-parse", files[0], la_code),
+        "cin_parse_largest_file": run_micro("cin-parse", files[-1], la_code),
     }
 
 
@@ -372,7 +375,7 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
     print(f"{scale}: the compiled dbt SQL run by DuckDB alone ...", flush=True)
     bare = bare_sql(scale, published / "csdw.duckdb")
     print(f"{scale}: ingest micro-benchmarks ...", flush=True)
-    micro_results = ingest_micro(cached)
+    micro_results = ingest_micro(cached, SCALES[scale].default_la)
     files = [path for path in cached.rglob("*") if path.is_file()]
     return {
         "measured_at": started_at,
@@ -531,10 +534,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="refresh scenarios (the full refresh always runs: the others start from it)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="folder for results.md and results.json")
-    parser.add_argument("--micro", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--micro", nargs=3, metavar=("KIND", "PATH", "LA"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.micro:
-        print(json.dumps(micro(args.micro[0], Path(args.micro[1]))))
+        print(json.dumps(micro(args.micro[0], Path(args.micro[1]), args.micro[2])))
         return 0
     scales = [scale.strip() for scale in args.scales.split(",") if scale.strip()]
     scenarios = [scenario.strip() for scenario in args.scenarios.split(",") if scenario.strip()]

@@ -88,7 +88,7 @@ def run_refresh(settings: Settings, full: bool = False) -> RefreshOutcome:
     except MissingPseudonymKey:
         # Nothing can be compared without the key, and nothing loaded: the ingest steps say so in the usual way.
         inputs = {}
-    published, published_by = published_inputs(warehouse.published)
+    published, published_by = published_inputs(warehouse)
     changed = changed_families(inputs, published)
     if full or last_status(warehouse) == PUBLISHED_EXPORTS_FAILED:
         changed = list(CHECKERS)

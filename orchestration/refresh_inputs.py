@@ -13,6 +13,7 @@ import hmac
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -20,6 +21,9 @@ from orchestration.dbt_project import dbt_sources
 from orchestration.settings import PROJECT_ROOT, Settings
 from sources.families import CHECKERS
 from sources.pseudonymise import pseudonym_key
+
+if TYPE_CHECKING:
+    from orchestration.resources import Warehouse
 
 CHUNK = 1 << 20
 BUILD = "build"
@@ -84,17 +88,13 @@ def current_inputs(settings: Settings) -> dict[str, str]:
     return {BUILD: build_hash(settings), **{family: family_hash(settings.landing_dir, family) for family in CHECKERS}}
 
 
-def published_inputs(published: Path) -> tuple[dict[str, str], str | None]:
+def published_inputs(warehouse: "Warehouse") -> tuple[dict[str, str], str | None]:
     """The hashes the published warehouse was built from, and the refresh that published it; nothing before the
     first publish, or when the last publish was not made by `csdw refresh`."""
-    if not published.exists():
+    rows = warehouse.read_published_table(TABLE)
+    if rows is None or rows.empty:
         return {}, None
-    with duckdb.connect(str(published), read_only=True) as connection:
-        try:
-            rows = connection.execute(f"select input, input_hash, refresh_id from {TABLE}").fetchall()
-        except duckdb.CatalogException:
-            return {}, None
-    return {name: value for name, value, _ in rows}, next((refresh_id for *_, refresh_id in rows), None)
+    return dict(zip(rows["input"], rows["input_hash"])), rows["refresh_id"].iloc[0]
 
 
 def changed_families(current: dict[str, str], published: dict[str, str]) -> list[str]:

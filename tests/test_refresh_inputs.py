@@ -66,12 +66,12 @@ def test_a_publish_made_without_the_hashes_records_none_so_the_next_refresh_relo
     warehouse = Warehouse(published_path=str(tmp_path / "csdw.duckdb"))
     warehouse.start_candidate("by-csdw")
     warehouse.publish({BUILD: "b", "cin": "c"}, "by-csdw")
-    recorded = published_inputs(warehouse.published)
+    recorded = published_inputs(warehouse)
     warehouse.start_candidate("from-the-ui")
     warehouse.publish({}, "from-the-ui")
 
     assert recorded == ({BUILD: "b", "cin": "c"}, "by-csdw")
-    assert published_inputs(warehouse.published) == ({}, None)
+    assert published_inputs(warehouse) == ({}, None)
     assert changed_families({BUILD: "b", **dict.fromkeys(CHECKERS, "c")}, {}) == list(CHECKERS)
 
 

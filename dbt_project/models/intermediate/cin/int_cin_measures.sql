@@ -149,56 +149,55 @@ counted_records as (
 
 ),
 
+{#- Each record once per period end, flagged if any of its rows is (a child on two CP plans, one of them two years
+    old). By `group by`, once, before the breakdowns: DuckDB spills a grouping to disk under its memory limit but
+    not `count(distinct ...)`, which ran out of memory for a regional pool (bench/notes.md). A record's child and
+    `aged_on` are the same in all its rows (record ids are unique per child; a snapshot record is its child). -#}
+distinct_records as (
+
+    select la_code, period_end, record_kind, record_id, child_id, aged_on, bool_or(is_flagged) as is_flagged
+    from counted_records
+    group by la_code, period_end, record_kind, record_id, child_id, aged_on
+
+),
+
 {#- The age band on `aged_on`; children not yet born then (no birth date but an expected one, or born
     after it) are 'unborn', as DfE publishes them, and children with neither date 'unknown'. -#}
 aged_records as (
 
     select
-        counted_records.*,
-        children.sex,
-        coalesce(
-            {{ age_band('children.birth_date', 'counted_records.aged_on') }},
+        distinct_records.*,
+        'sex=' || coalesce(children.sex, 'unknown') as sex_breakdown,
+        'age_band=' || coalesce(
+            {{ age_band('children.birth_date', 'distinct_records.aged_on') }},
             case when coalesce(children.birth_date, children.expected_birth_date) is null then 'unknown' else 'unborn' end
-        ) as age_band
+        ) as age_band_breakdown
 
-    from counted_records
+    from distinct_records
     left join children
-        on children.la_code = counted_records.la_code
-        and children.child_id = counted_records.child_id
-    where counted_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
-
-),
-
-records_by_breakdown as (
-
-    select la_code, period_end, record_kind, record_id, is_flagged, 'all' as breakdown
-    from counted_records
-
-    union all
-
-    select la_code, period_end, record_kind, record_id, is_flagged, 'sex=' || coalesce(sex, 'unknown')
-    from aged_records
-
-    union all
-
-    select la_code, period_end, record_kind, record_id, is_flagged,
-        'age_band=' || age_band
-    from aged_records
+        on children.la_code = distinct_records.la_code
+        and children.child_id = distinct_records.child_id
+    where distinct_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
 
 ),
 
 counted as (
 
-    select
-        la_code,
-        period_end,
-        record_kind,
-        breakdown,
-        count(distinct record_id) as records,
-        count(distinct case when is_flagged then record_id end) as flagged
+    select la_code, period_end, record_kind, 'all' as breakdown, count(*) as records, count_if(is_flagged) as flagged
+    from distinct_records
+    group by la_code, period_end, record_kind
 
-    from records_by_breakdown
-    group by la_code, period_end, record_kind, breakdown
+    union all
+
+    select la_code, period_end, record_kind, sex_breakdown, count(*), count_if(is_flagged)
+    from aged_records
+    group by la_code, period_end, record_kind, sex_breakdown
+
+    union all
+
+    select la_code, period_end, record_kind, age_band_breakdown, count(*), count_if(is_flagged)
+    from aged_records
+    group by la_code, period_end, record_kind, age_band_breakdown
 
 ),
 

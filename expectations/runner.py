@@ -41,7 +41,11 @@ class ExpectationOutcome:
 def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> list[ExpectationOutcome]:
     """Validate `frame` against the expectations; one outcome per expectation, counts only."""
     import great_expectations as gx  # imported here: it takes seconds, and only checks need it
+    from great_expectations.execution_engine import pandas_execution_engine
 
+    # GX fingerprints every frame under 1 GB by hashing all its values, twice a validation (8 s for CCIS at large);
+    # the fingerprint is batch metadata this project never reads.
+    pandas_execution_engine.HASH_THRESHOLD = 0
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = {"globally": False}
     batch = (
@@ -69,6 +73,36 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> 
             )
         )
     return outcomes
+
+
+def columns_named(expectations: list) -> list[str] | None:
+    """The columns the expectations read (their own and their row conditions'), in first-named order, so a suite
+    reads only those; None (every column) when a row condition is a pandas query, whose columns are not known."""
+    from great_expectations.expectations.row_conditions import Column, Condition, PassThroughCondition
+
+    named: dict[str, None] = {}
+
+    def collect(condition) -> bool:
+        """Add the columns a row condition names; False if it is a pandas query, whose columns are not known."""
+        if isinstance(condition, str | PassThroughCondition):
+            return False
+        if isinstance(condition, Column):
+            named[condition.name] = None
+        elif isinstance(condition, Condition):
+            parts = vars(condition).values()
+            return all(collect(part) for part in parts if isinstance(part, Column | Condition | list))
+        elif isinstance(condition, list):
+            return all(collect(part) for part in condition)
+        return True
+
+    for expectation in expectations:
+        for field in ("column", "column_A", "column_B"):
+            if getattr(expectation, field, None):
+                named[getattr(expectation, field)] = None
+        named.update(dict.fromkeys(getattr(expectation, "column_list", None) or []))
+        if getattr(expectation, "row_condition", None) and not collect(expectation.row_condition):
+            return None
+    return list(named)
 
 
 def row_count_against_published(expect, published_rows: int | None, max_change_percent: float) -> list:

@@ -17,7 +17,7 @@ from expectations.measures import (
     missing_measures,
     movements,
 )
-from expectations.runner import ExpectationOutcome, row_count_against_published, validate_frame
+from expectations.runner import ExpectationOutcome, columns_named, row_count_against_published, validate_frame
 from orchestration.dbt import warehouse_models
 from orchestration.resources import Extracts, Warehouse
 
@@ -74,12 +74,12 @@ def mart_suite_check(model: str, expectations_for: Callable[[date], list], holds
         import great_expectations as gx  # slow to import: only when a check runs
 
         table = f"marts.{model}"
-        frame = warehouse.read_candidate_table(table)
         expectations = expectations_for(extracts.check_settings().extract_date)
         if holds_row_count:
             expectations += row_count_against_published(
                 gx.expectations, warehouse.published_row_count(table), warehouse.max_row_count_change_percent
             )
+        frame = warehouse.read_candidate_table(table, columns_named(expectations))
         return suite_result(len(frame), validate_frame(frame, model, expectations))
 
     return mart_suite
@@ -95,8 +95,9 @@ def measure_values_suite(warehouse: Warehouse) -> dg.AssetCheckResult:
     """Are tonight's measures plausible enough to publish? Keys present and unique, units and period types
     known, percents within 0-100, no negative values, numerators within denominators, and the rate of children
     looked after between 10 and 250 per 10,000."""
-    frame = warehouse.read_candidate_table("marts.measure_values")
-    return suite_result(len(frame), validate_frame(frame, "measure_values", measure_values_expectations()))
+    expectations = measure_values_expectations()
+    frame = warehouse.read_candidate_table("marts.measure_values", columns_named(expectations))
+    return suite_result(len(frame), validate_frame(frame, "measure_values", expectations))
 
 
 @dg.asset_check(asset=MEASURE_VALUES, name="pandera_contract", blocking=True)

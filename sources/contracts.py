@@ -361,6 +361,11 @@ def text_frame(records: list[list], columns: Iterable[str], lineage: dict, line_
     of value by value (about ten times faster at a large county's size, bench/results.md)."""
     frame = pd.DataFrame(records, columns=list(columns), dtype="str")
     frame = frame.apply(lambda column: column.str.strip()).where(lambda values: values != "", None)
+    return with_lineage(frame, lineage, line_numbers)
+
+
+def with_lineage(frame: pd.DataFrame, lineage: dict, line_numbers) -> pd.DataFrame:
+    """The frame with the lineage columns: the file's (name, LA, collection year) and each row's line number."""
     for name, value in lineage.items():
         frame[name] = value
     frame["source_row_number"] = pd.Series(line_numbers, dtype="int64")

@@ -101,9 +101,8 @@ periods as (
 ),
 
 {#- One row per period end and record counted there: `record_id` is the record for year measures and the child
-    for snapshot measures (so a child is counted once); `is_flagged` marks the percent measures' numerators.
-    Year records are dated in [period start, period end]; snapshot records are open at the period end.
-    `aged_on` is the date the child's age band is taken on: the record's date, or the period end. -#}
+    for snapshot measures; `is_flagged` marks the percent measures' numerators. `aged_on` is the date the child's
+    age band is taken on: the record's date, or the period end. -#}
 {%- set year_records = [
     ('referral', 'referrals', 'referral_id', 'referral_date', 'is_rereferral_within_12_months'),
     ('referral_nfa', 'referrals', 'referral_id', 'referral_date', 'coalesce(is_referral_nfa, false)'),
@@ -119,7 +118,10 @@ periods as (
     ('cp', 'cp_plans', 'plan_start_date', 'plan_end_date',
         'plan_start_date <= ' ~ dbt.dateadd('year', -2, 'periods.period_end')),
 ] -%}
-counted_records as (
+
+{#- Year records are dated in [period start, period end]. Each is its own row: its id is unique (the marts' tests)
+    and a period end is joined once. -#}
+dated_records as (
 
     {%- for kind, relation, record_id, dated_on, flag in year_records %}
 
@@ -129,13 +131,24 @@ counted_records as (
     inner join {{ relation }}
         on {{ relation }}.la_code = periods.la_code
         and {{ relation }}.{{ dated_on }} between periods.period_start and periods.period_end
+    {%- if not loop.last %}
 
     union all
+    {%- endif %}
     {%- endfor %}
+
+),
+
+{#- Snapshot records are children with an episode or plan open at the period end (start <= D and no end or end >
+    D), each child once however many are open, flagged if any of them is (a child on two CP plans, one of them two
+    years old). Counted by `group by` rather than `count(distinct ...)`: DuckDB spills a grouping to disk under its
+    memory limit, but a distinct count ran out of memory for a regional pool (bench/notes.md). -#}
+open_records as (
+
     {%- for kind, relation, started_on, ended_on, flag in snapshot_records %}
 
-    select periods.la_code, periods.period_end, '{{ kind }}', {{ relation }}.child_id,
-        {{ relation }}.child_id, {{ flag }}, periods.period_end
+    select periods.la_code, periods.period_end, '{{ kind }}' as record_kind, {{ relation }}.child_id,
+        {{ flag }} as is_flagged
     from periods
     inner join {{ relation }}
         on {{ relation }}.la_code = periods.la_code
@@ -149,15 +162,15 @@ counted_records as (
 
 ),
 
-{#- Each record once per period end, flagged if any of its rows is (a child on two CP plans, one of them two years
-    old). By `group by`, once, before the breakdowns: DuckDB spills a grouping to disk under its memory limit but
-    not `count(distinct ...)`, which ran out of memory for a regional pool (bench/notes.md). A record's child and
-    `aged_on` are the same in all its rows (record ids are unique per child; a snapshot record is its child). -#}
-distinct_records as (
+counted_records as (
 
-    select la_code, period_end, record_kind, record_id, child_id, aged_on, bool_or(is_flagged) as is_flagged
-    from counted_records
-    group by la_code, period_end, record_kind, record_id, child_id, aged_on
+    select * from dated_records
+
+    union all
+
+    select la_code, period_end, record_kind, child_id, child_id, bool_or(is_flagged), period_end
+    from open_records
+    group by la_code, period_end, record_kind, child_id
 
 ),
 
@@ -166,25 +179,25 @@ distinct_records as (
 aged_records as (
 
     select
-        distinct_records.*,
+        counted_records.*,
         'sex=' || coalesce(children.sex, 'unknown') as sex_breakdown,
         'age_band=' || coalesce(
-            {{ age_band('children.birth_date', 'distinct_records.aged_on') }},
+            {{ age_band('children.birth_date', 'counted_records.aged_on') }},
             case when coalesce(children.birth_date, children.expected_birth_date) is null then 'unknown' else 'unborn' end
         ) as age_band_breakdown
 
-    from distinct_records
+    from counted_records
     left join children
-        on children.la_code = distinct_records.la_code
-        and children.child_id = distinct_records.child_id
-    where distinct_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
+        on children.la_code = counted_records.la_code
+        and children.child_id = counted_records.child_id
+    where counted_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
 
 ),
 
 counted as (
 
     select la_code, period_end, record_kind, 'all' as breakdown, count(*) as records, count_if(is_flagged) as flagged
-    from distinct_records
+    from counted_records
     group by la_code, period_end, record_kind
 
     union all

@@ -118,7 +118,9 @@ def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
         return None
 
 
-def plain_text_frame(rows: pa.Table, positions: list[int | None], columns: Iterable[str], lineage: dict) -> pd.DataFrame:
+def plain_text_frame(
+    rows: pa.Table, positions: list[int | None], columns: Iterable[str], lineage: dict
+) -> pd.DataFrame:
     """`text_frame` of a plain file's rows: the contract's columns in order (an absent optional one missing),
     rows of blank cells left out, each row's line number its place after the header."""
     trimmed = [pc.utf8_trim_whitespace(column) for column in rows.columns]

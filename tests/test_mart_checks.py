@@ -123,8 +123,9 @@ def test_a_suite_names_the_columns_it_reads_including_its_row_conditions():
     suite = [
         expect.ExpectColumnValuesToBeUnique(column="plan_id"),
         expect.ExpectCompoundColumnsToBeUnique(column_list=["la_code", "child_id"]),
-        expect.ExpectColumnValuesToBeBetween(column="days", max_value=5,
-                                             row_condition=(Column("is_late") == False) & (Column("ended_on").is_not_null())),
+        expect.ExpectColumnValuesToBeBetween(
+            column="days", max_value=5, row_condition=(Column("is_late") == False) & Column("ended_on").is_not_null()
+        ),
         expect.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ended_on", column_B="started_on"),
     ]
 

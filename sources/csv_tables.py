@@ -97,10 +97,10 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
 
 def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
     """The rows after the header as columns of text, read by Arrow at C speed, when the file is plain: no quotes
-    (so every row is one line), no blank lines or NUL bytes, "\n" or "\r\n" line ends, and every row as wide as
-    the header. Anything else is None and is read row by row by the csv module, which reports what is wrong with
-    it; both give the same rows and line numbers for a plain file (tests/test_ingest.py)."""
-    # A blank line is a row of one cell to Arrow, narrower than the header, so it too is read by the csv module.
+    (so every row is one line), no NUL bytes, "\n" or "\r\n" line ends, and every row as wide as the header. An
+    empty line is a row of empty cells to Arrow, left out later as the csv module leaves it out; a line of spaces
+    is one cell, narrower than the header. Anything else is None and is read row by row by the csv module, which
+    reports what is wrong with it; both give the same rows and line numbers (tests/test_csv_tables.py)."""
     if columns < 2 or b'"' in data or b"\r" in data.replace(b"\r\n", b"") or b"\x00" in data:
         return None
     try:

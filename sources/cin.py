@@ -184,7 +184,7 @@ def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
                 _read_child(element, tables)
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
-    return ExtractRows(tables.frames())
+    return ExtractRows(tables.tables())
 
 
 def _keys(rows: pd.DataFrame, date_columns: list[str]) -> pd.Series:

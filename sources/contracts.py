@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 
 from sources.code_lists import codes
 from sources.pseudonymise import normalised_identifiers, pseudonymise
@@ -137,7 +139,8 @@ class TableContract:
         return tuple(f for f in self.fields if not f.is_dropped)
 
     def schema(self, collection_year: str | None, extract_date: date) -> pa.DataFrameSchema:
-        """The pandera schema for one collection year's rows; uniqueness holds within an LA and year."""
+        """The pandera schema for the rows of a collection year (or of several years whose code lists are the same
+        as this one's); uniqueness holds within an LA and year."""
         return pa.DataFrameSchema(
             {
                 f.name: pa.Column(
@@ -148,7 +151,7 @@ class TableContract:
                 for f in self.fields
             },
             checks=[pa.Check(rule.holds, error=rule.rule) for rule in self.row_rules],
-            unique=[*self.unique, "la_code"] if self.unique else None,
+            unique=[*self.unique, "la_code", "collection_year"] if self.unique else None,
             report_duplicates="exclude_first",
             strict=False,
             coerce=False,
@@ -230,7 +233,7 @@ class CheckSettings:
 class ExtractRows:
     """What a reader made of one file: text rows per table (with lineage columns), or file faults."""
 
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pyarrow.Table] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
 
 
@@ -355,21 +358,46 @@ def field_line_column(field_name: str) -> str:
     return f"{field_name} line"
 
 
-def text_frame(records: list[list], columns: Iterable[str], lineage: dict, line_numbers: list[int]) -> pd.DataFrame:
-    """Rows of text as read, blanks as missing, with lineage columns. The text is pandas' Arrow-backed string
-    type, not Python objects: string methods, code-list and pattern checks then run over whole columns instead
-    of value by value (about ten times faster at a large county's size, bench/results.md)."""
-    frame = pd.DataFrame(records, columns=list(columns), dtype="str")
-    frame = frame.apply(lambda column: column.str.strip()).where(lambda values: values != "", None)
-    return with_lineage(frame, lineage, line_numbers)
+TEXT = pyarrow.large_string()
 
 
-def with_lineage(frame: pd.DataFrame, lineage: dict, line_numbers) -> pd.DataFrame:
-    """The frame with the lineage columns: the file's (name, LA, collection year) and each row's line number."""
-    for name, value in lineage.items():
-        frame[name] = value
-    frame["source_row_number"] = pd.Series(line_numbers, dtype="int64")
-    return frame
+def text_table(records: list[list], columns: Iterable[str], lineage: dict, line_numbers: list[int]) -> pyarrow.Table:
+    """Rows of text as read (a list per row), blanks as missing, with lineage columns."""
+    columns = list(columns)
+    values = list(zip(*records)) or [() for _ in columns]
+    return with_lineage(
+        {name: blank_as_missing(pyarrow.array(column, TEXT)) for name, column in zip(columns, values)},
+        lineage, line_numbers,
+    )
+
+
+def blank_as_missing(texts: pyarrow.Array) -> pyarrow.Array:
+    """Text as an extract's rows keep it: trimmed, and a blank value missing."""
+    trimmed = pc.utf8_trim_whitespace(texts)
+    return pc.if_else(pc.equal(trimmed, ""), None, trimmed)
+
+
+def with_lineage(texts: dict[str, pyarrow.Array], lineage: dict, line_numbers) -> pyarrow.Table:
+    """A file's rows with the lineage columns: the file's (name, LA, collection year) and each row's line number.
+    Rows stay in Arrow until a family's files are all read: made into one pandas frame per table then, not one
+    per file (a regional pool has thousands of small files)."""
+    rows = len(line_numbers)
+    lineage_columns = {name: pyarrow.repeat(pyarrow.scalar(value, TEXT), rows) for name, value in lineage.items()}
+    return pyarrow.table({**texts, **lineage_columns, "source_row_number": pyarrow.array(line_numbers, pyarrow.int64())})
+
+
+def rows_frame(tables: list[pyarrow.Table]) -> pd.DataFrame:
+    """One table's rows from all of a family's files, as pandas: text as Arrow-backed strings (string methods,
+    code-list and pattern checks then run over whole columns), each row's line number as an integer, and the
+    line of each field's XML element as a nullable integer (missing in a CSV's rows)."""
+    rows = pyarrow.concat_tables(tables, promote_options="default")
+    line_columns = {field_line_column(name) for name in rows.column_names}
+    return pd.DataFrame({
+        name: column.to_pandas(types_mapper={pyarrow.int64(): pd.Int64Dtype()}.get) if name in line_columns
+        else column.to_numpy() if name == "source_row_number"
+        else pd.Series(column, dtype="str")
+        for name, column in zip(rows.column_names, rows.columns)
+    })
 
 
 def check_family(
@@ -387,7 +415,7 @@ def check_family(
     `read_file(path, lineage)` turns one file into text rows per table (or file faults); lineage holds the
     file name, its LA and its collection year, which readers may correct from the file's own header."""
     result = ContractResult(family=family)
-    by_table: dict[str, list[pd.DataFrame]] = {contract.table: [] for contract in contracts}
+    by_table: dict[str, list[pyarrow.Table]] = {contract.table: [] for contract in contracts}
     files = sorted(p for p in family_dir.rglob("*") if p.is_file() and p.suffix.lower() in file_suffixes) if family_dir.is_dir() else []
     for path in files:
         lineage = {
@@ -412,8 +440,10 @@ def check_family(
         if not frames:
             continue
         contract = contract_of[table]
-        rows = normalise_rows(pd.concat(frames, ignore_index=True), contract, result)
-        frames.clear()  # the files' rows are now all in `rows`; a family's rows are held once, not twice
+        rows = rows_frame(frames)
+        # The frame shares the files' Arrow columns: let them go before normalising replaces some of them.
+        frames.clear()
+        rows = normalise_rows(rows, contract, result)
         result.rows_read[table] = len(rows)
         faults = check_rows(rows, contract, settings.extract_date)
         result.faults.extend(faults)
@@ -453,7 +483,7 @@ def _foreign_la_fault(family: str, path: Path, family_dir: Path, extract: Extrac
     regional pool keeps each LA's files in a 3-digit LA folder, which decides the LA instead."""
     if configured_la is None or la_code_in(path, family_dir) is not None:
         return None
-    declared = {code for frame in extract.tables.values() for code in frame["la_code"].dropna().unique()}
+    declared = {code for table in extract.tables.values() for code in pc.unique(table["la_code"]).to_pylist() if code}
     others = sorted(declared - {configured_la})
     if not others:
         return None
@@ -491,7 +521,7 @@ def normalise_rows(rows: pd.DataFrame, contract: TableContract, result: Contract
 def check_rows(rows: pd.DataFrame, contract: TableContract, extract_date: date) -> list[Fault]:
     """Every fault in the rows, one per row, field and rule, each collection year against its own lists."""
     faults: dict[tuple[int, str, str], Fault] = {}
-    for collection_year, year_rows in rows.groupby(rows["collection_year"].fillna(""), sort=True):
+    for collection_year, year_rows in rows.groupby(_year_with_the_same_code_lists(rows, contract), sort=True):
         try:
             contract.schema(collection_year or None, extract_date).validate(year_rows, lazy=True)
             continue
@@ -509,6 +539,20 @@ def check_rows(rows: pd.DataFrame, contract: TableContract, extract_date: date) 
                     rows, position, contract, field_name, rule, _message(rule, field_name, case.failure_case, quotable)
                 )
     return sorted(faults.values(), key=lambda fault: (fault.file, fault.row_number or 0, fault.field))
+
+
+def _year_with_the_same_code_lists(rows: pd.DataFrame, contract: TableContract) -> pd.Series:
+    """For each row, the earliest collection year whose code lists for the table are its own year's: the years
+    between two changes of a list are validated together, as one schema (each validation has a fixed cost that
+    a regional pool's many small tables pay ten times over)."""
+    code_lists = [f.code_list for f in contract.fields if f.code_list and not f.is_parent_key]
+    years = rows["collection_year"].fillna("")
+    first_year_with: dict[tuple, str] = {}
+    same_lists = {
+        year: first_year_with.setdefault(tuple(codes(name, year or None) for name in code_lists), year)
+        for year in sorted(years.unique())
+    }
+    return years.map(same_lists)
 
 
 def _row_fault(rows, position, contract, field_name, rule, message, severity=ERROR) -> Fault:
@@ -584,8 +628,15 @@ def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFr
         column: normalised_identifiers(rows[column]) if column in identifiers else rows[column]
         for column in (*contract.unique, "la_code")
     })
-    ordered = rows.sort_values(["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable")
-    return ordered[~key.loc[ordered.index].duplicated(keep="last")].sort_index()
+    repeated = key.duplicated(keep=False)
+    if not repeated.any():
+        return rows
+    # Only the repeated records are put in order of submission: sorting every row copied a regional pool's text.
+    submitted = rows.loc[repeated, ["collection_year", "source_file", "source_row_number"]].sort_values(
+        ["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable"
+    ).index
+    superseded = key.loc[submitted].duplicated(keep="last")
+    return rows.drop(index=superseded.index[superseded])
 
 
 def _check_threshold(table: str, contract: TableContract, result: ContractResult, max_percent: float) -> None:

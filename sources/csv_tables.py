@@ -6,7 +6,6 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
@@ -18,8 +17,10 @@ from sources.contracts import (
     WARNING,
     ExtractRows,
     Fault,
+    TEXT,
     TableContract,
-    text_frame,
+    blank_as_missing,
+    text_table,
     with_lineage,
 )
 
@@ -71,7 +72,7 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
         positions = [by_upper.get(column.upper()) for column in contract.columns]
         plain = plain_rows(data, encoding, len(header))
         if plain is not None:
-            frame = plain_text_frame(plain, positions, contract.columns, lineage)
+            rows = plain_text_table(plain, positions, contract.columns, lineage)
         else:
             records, line_numbers, truncated = [], [], False
             for row in reader:
@@ -86,13 +87,13 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
             if truncated and not data.endswith((b"\n", b"\r")):
                 return ExtractRows(faults=[Fault(family, contract.table, source, None, "(file)", RULE_READABLE,
                                                  "the file ends in the middle of a row: it looks truncated")])
-            frame = text_frame(records, contract.columns, lineage, line_numbers)
+            rows = text_table(records, contract.columns, lineage, line_numbers)
     except (OSError, UnicodeError, csv.Error) as error:
         return ExtractRows(faults=[Fault(family, "?", source, None, "(file)", RULE_READABLE, type(error).__name__)])
     extra = [name for name in header if name.upper() not in {column.upper() for column in contract.columns}]
     faults = [Fault(family, contract.table, source, None, ", ".join(extra), RULE_COLUMNS,
                     "columns not in the contract were ignored", WARNING)] if extra else []
-    return ExtractRows({contract.table: frame}, faults)
+    return ExtractRows({contract.table: rows}, faults)
 
 
 def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
@@ -110,7 +111,7 @@ def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
                                             column_names=[f"column {number}" for number in range(columns)]),
             parse_options=pa_csv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             convert_options=pa_csv.ConvertOptions(
-                column_types={f"column {number}": pa.string() for number in range(columns)},
+                column_types={f"column {number}": TEXT for number in range(columns)},
                 strings_can_be_null=False, quoted_strings_can_be_null=False,
             ),
         )
@@ -118,17 +119,13 @@ def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
         return None
 
 
-def plain_text_frame(
-    rows: pa.Table, positions: list[int | None], columns: Iterable[str], lineage: dict
-) -> pd.DataFrame:
-    """`text_frame` of a plain file's rows: the contract's columns in order (an absent optional one missing),
+def plain_text_table(rows: pa.Table, positions: list[int | None], columns: Iterable[str], lineage: dict) -> pa.Table:
+    """`text_table` of a plain file's rows: the contract's columns in order (an absent optional one missing),
     rows of blank cells left out, each row's line number its place after the header."""
-    trimmed = [pc.utf8_trim_whitespace(column) for column in rows.columns]
-    is_blank_row = functools.reduce(pc.and_, (pc.equal(column, "") for column in trimmed), pa.scalar(True))
-    kept = pc.invert(is_blank_row)
-    absent = pa.nulls(rows.num_rows, pa.string())
-    table = pa.table([pc.if_else(pc.equal(trimmed[position], ""), None, trimmed[position])
-                      if position is not None else absent for position in positions], names=list(columns)).filter(kept)
-    line_numbers = pc.filter(pa.array(range(2, rows.num_rows + 2), pa.int64()), kept)
-    frame = pd.DataFrame({name: pd.Series(table.column(name), dtype="str") for name in table.column_names})
-    return with_lineage(frame, lineage, line_numbers.to_numpy())
+    texts = [blank_as_missing(column) for column in rows.columns]
+    kept = pc.invert(functools.reduce(pc.and_, (pc.is_null(column) for column in texts), pa.scalar(True)))
+    absent = pa.nulls(rows.num_rows, TEXT)
+    return with_lineage(
+        {name: pc.filter(texts[position] if position is not None else absent, kept) for name, position in zip(columns, positions)},
+        lineage, pc.filter(pa.array(range(2, rows.num_rows + 2), pa.int64()), kept).to_numpy(),
+    )

@@ -169,7 +169,7 @@ def read_sen2_file(path: Path, lineage: dict) -> ExtractRows:
     except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
     lineage["collection_year"] = census_year_of(header_year, lineage["collection_year"])
-    return ExtractRows(tables.frames())
+    return ExtractRows(tables.tables())
 
 
 # Parents before children: a rejected person keeps out its requests, which keep out their modules in turn.

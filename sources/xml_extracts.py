@@ -8,10 +8,18 @@ are cleared as soon as they are read, so memory does not grow with the file.
 from collections.abc import Iterator
 from pathlib import Path
 
-import pandas as pd
+import pyarrow as pa
 from lxml import etree
 
-from sources.contracts import RULE_READABLE, Fault, TableContract, field_line_column, text_frame
+from sources.contracts import (
+    RULE_READABLE,
+    TEXT,
+    Fault,
+    TableContract,
+    blank_as_missing,
+    field_line_column,
+    with_lineage,
+)
 
 PROLOG_BYTES = 65536
 RULE_SAFE_XML = "XML has no DOCTYPE or entity declarations"
@@ -47,21 +55,6 @@ def text_of(element: etree._Element, name: str) -> str | None:
     return None if child is None or child.text is None else child.text
 
 
-def leaf_record(element: etree._Element, names: tuple[str, ...], parent_values: dict) -> tuple[list, list]:
-    """The values of `names` under `element` (plus the parent keys), and the line of each field's element
-    (None for a parent key or an absent element)."""
-    children = {}
-    # One pass over the children instead of a search per field; the first of a repeated element counts, as with find.
-    for child in element:
-        children.setdefault(child.tag, child)
-    values, lines = [], []
-    for name in names:
-        child = None if name in parent_values else children.get(name)
-        values.append(parent_values.get(name) if child is None else child.text)
-        lines.append(None if child is None else child.sourceline)
-    return values, lines
-
-
 def xml_file_fault(family: str, source: str, error: Exception) -> Fault:
     """A file that cannot be read safely stops the refresh; the message names the fault, not the content."""
     if isinstance(error, UnsafeXml):
@@ -82,57 +75,88 @@ class ModuleRecords:
     """The rows of each module table of a return as they are read, with the line of each row and of each
     field's element, so faults can name the line of the value itself."""
 
-    # Rows wait as Python lists, several times the size of the frame they become: each table's are made into
-    # a frame every so many rows, so a large return never holds all of its rows as lists at once.
+    # Values wait in a Python list per column, several times the size of the Arrow array they become: each
+    # table's are made into arrays every so many rows, so a large return never holds all of them as lists.
     CHUNK_ROWS = 10_000
 
     def __init__(self, contracts: tuple[TableContract, ...], lineage: dict):
         self.contracts = contracts
         self.lineage = lineage  # the reader's own, which the return's header may still change
-        self.records = {contract.table: [] for contract in contracts}
-        self.lines = {contract.table: [] for contract in contracts}
-        self.field_lines = {contract.table: [] for contract in contracts}
-        self.chunks = {contract.table: [] for contract in contracts}
+        self.modules = {contract.table: ModuleColumns(contract.columns) for contract in contracts}
 
     def add(self, contract: TableContract, element: etree._Element, parent_values: dict) -> dict:
-        """A module whose record is an element with one child element per field."""
-        values, lines = leaf_record(element, contract.columns, parent_values)
-        self._append(contract, values, element.sourceline, lines)
-        return dict(zip(contract.columns, values))
+        """A module whose record is an element with one child element per field (the first of a repeated one
+        counts, as with `find`), or a parent's key; returns the record's values by field."""
+        children = {}
+        # One pass over the children instead of a search per field.
+        for child in element:
+            children.setdefault(child.tag, child)
+        columns = self.modules[contract.table]
+        values = {}
+        for name, texts, lines in zip(contract.columns, columns.texts, columns.field_lines):
+            child = None if name in parent_values else children.get(name)
+            if child is None:
+                texts.append(parent_values.get(name))
+                lines.append(None)
+            else:
+                texts.append(child.text)
+                lines.append(child.sourceline)
+            values[name] = texts[-1]
+        columns.end_row(element.sourceline, self.CHUNK_ROWS)
+        return values
 
     def add_value(self, contract: TableContract, element: etree._Element, parent_values: dict) -> None:
         """A module whose record is one element's text (a disability, a factor, a review date)."""
-        parents = contract.columns[:-1]
-        values = [parent_values.get(column) for column in parents] + [element.text]
-        self._append(contract, values, element.sourceline, [None] * len(parents) + [element.sourceline])
+        columns = self.modules[contract.table]
+        for name, texts, lines in zip(contract.columns[:-1], columns.texts, columns.field_lines):
+            texts.append(parent_values.get(name))
+            lines.append(None)
+        columns.texts[-1].append(element.text)
+        columns.field_lines[-1].append(element.sourceline)
+        columns.end_row(element.sourceline, self.CHUNK_ROWS)
 
-    def _append(self, contract, values, line, field_lines) -> None:
-        records = self.records[contract.table]
-        records.append(values)
-        self.lines[contract.table].append(line)
-        self.field_lines[contract.table].append(field_lines)
-        if len(records) == self.CHUNK_ROWS:
-            self._make_chunk(contract)
-
-    def _make_chunk(self, contract: TableContract) -> None:
-        table = contract.table
-        chunk = text_frame(self.records[table], contract.columns, self.lineage, self.lines[table])
-        # Lines as integer columns, not an object per row: a family's rows are held until checked.
-        field_lines = pd.DataFrame(self.field_lines[table], columns=contract.columns, dtype="Int64")
-        for name in contract.columns:
-            chunk[field_line_column(name)] = field_lines[name]
-        self.chunks[table].append(chunk)
-        self.records[table], self.lines[table], self.field_lines[table] = [], [], []
-
-    def frames(self) -> dict[str, pd.DataFrame]:
-        frames = {}
+    def tables(self) -> dict[str, pa.Table]:
+        tables = {}
         for contract in self.contracts:
-            if self.records[contract.table]:
-                self._make_chunk(contract)
-            if self.chunks[contract.table]:
-                frame = pd.concat(self.chunks[contract.table], ignore_index=True)
-                # A header read after some rows (out of the schema's order) still decides the lineage of them all.
-                for name, value in self.lineage.items():
-                    frame[name] = value
-                frames[contract.table] = frame
-        return frames
+            columns = self.modules[contract.table]
+            columns.make_arrays()
+            if not columns.line_arrays:
+                continue
+            # A header read after some rows (out of the schema's order) still decides the lineage of them all.
+            table = with_lineage(
+                {name: pa.chunked_array(arrays, TEXT) for name, arrays in zip(contract.columns, columns.text_arrays)},
+                self.lineage, pa.chunked_array(columns.line_arrays, pa.int64()).to_numpy(),
+            )
+            for name, arrays in zip(contract.columns, columns.field_line_arrays):
+                table = table.append_column(field_line_column(name), pa.chunked_array(arrays, pa.int64()))
+            tables[contract.table] = table
+        return tables
+
+
+class ModuleColumns:
+    """One module table's values as read, a list per column, and the Arrow arrays made of earlier rows."""
+
+    def __init__(self, columns: tuple[str, ...]):
+        self.texts: list[list] = [[] for _ in columns]
+        self.field_lines: list[list] = [[] for _ in columns]
+        self.lines: list[int] = []
+        self.text_arrays: list[list[pa.Array]] = [[] for _ in columns]
+        self.field_line_arrays: list[list[pa.Array]] = [[] for _ in columns]
+        self.line_arrays: list[pa.Array] = []
+
+    def end_row(self, line: int, chunk_rows: int) -> None:
+        self.lines.append(line)
+        if len(self.lines) == chunk_rows:
+            self.make_arrays()
+
+    def make_arrays(self) -> None:
+        if not self.lines:
+            return
+        for texts, arrays in zip(self.texts, self.text_arrays):
+            arrays.append(blank_as_missing(pa.array(texts, TEXT)))
+            texts.clear()
+        for lines, arrays in zip(self.field_lines, self.field_line_arrays):
+            arrays.append(pa.array(lines, pa.int64()))
+            lines.clear()
+        self.line_arrays.append(pa.array(self.lines, pa.int64()))
+        self.lines.clear()

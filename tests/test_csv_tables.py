@@ -54,7 +54,7 @@ def test_arrow_and_the_csv_module_read_every_kind_of_file_alike(tmp_path, monkey
     assert read_by_arrow.faults == read_by_csv_module.faults
     assert read_by_arrow.tables.keys() == read_by_csv_module.tables.keys()
     for table, rows in read_by_arrow.tables.items():
-        pd.testing.assert_frame_equal(rows, read_by_csv_module.tables[table])
+        pd.testing.assert_frame_equal(rows.to_pandas(), read_by_csv_module.tables[table].to_pandas())
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -76,7 +76,7 @@ def test_only_plain_files_are_read_by_arrow(tmp_path, monkeypatch, name):
 def test_line_numbers_count_the_lines_skipped(tmp_path):
     rows = read(tmp_path, FILES["blank lines"]).tables["activity"]
 
-    assert list(rows["source_row_number"]) == [2, 4]
+    assert rows["source_row_number"].to_pylist() == [2, 4]
 
 
 def test_a_column_dropped_at_ingest_may_be_left_out_of_a_plain_file(tmp_path, monkeypatch):
@@ -88,5 +88,6 @@ def test_a_column_dropped_at_ingest_may_be_left_out_of_a_plain_file(tmp_path, mo
     read_by_csv_module = read(tmp_path, data, sen2.CONTRACTS)
 
     assert read_by_arrow.faults == read_by_csv_module.faults == []
-    pd.testing.assert_frame_equal(read_by_arrow.tables["person"], read_by_csv_module.tables["person"])
-    assert read_by_arrow.tables["person"]["Surname"].isna().all()
+    persons = read_by_arrow.tables["person"]
+    pd.testing.assert_frame_equal(persons.to_pandas(), read_by_csv_module.tables["person"].to_pandas())
+    assert persons["Surname"].null_count == persons.num_rows

@@ -8,7 +8,8 @@ An expectation made with `severity="warning"` reports without blocking publish; 
 """
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import pandas as pd
@@ -73,6 +74,36 @@ def validate_frame(frame: pd.DataFrame, suite_name: str, expectations: list) -> 
             )
         )
     return outcomes
+
+
+def holds_row_by_row(expectation) -> bool:
+    """Whether the expectation is about each row on its own (a value in range, a pair of dates in order), so that
+    the table can be validated a slice of rows at a time: not a uniqueness or a row count, which need every row."""
+    import great_expectations as gx
+    from great_expectations.expectations.expectation import (
+        ColumnMapExpectation,
+        ColumnPairMapExpectation,
+        MulticolumnMapExpectation,
+    )
+
+    about_each_row = (ColumnMapExpectation, ColumnPairMapExpectation, MulticolumnMapExpectation)
+    across_rows = (gx.expectations.ExpectColumnValuesToBeUnique, gx.expectations.ExpectCompoundColumnsToBeUnique)
+    return isinstance(expectation, about_each_row) and not isinstance(expectation, across_rows) and expectation.mostly == 1
+
+
+def validate_slices(slices: Iterable[pd.DataFrame], suite_name: str, expectations: list) -> tuple[int, list[ExpectationOutcome]]:
+    """The rows validated, and one outcome per expectation about each row, over every slice of a table's rows: it
+    succeeds when it succeeds on every slice, and its unexpected rows are those of all the slices."""
+    rows, outcomes = 0, []
+    for frame in slices:
+        rows += len(frame)
+        sliced = validate_frame(frame, suite_name, expectations)
+        outcomes = sliced if not outcomes else [
+            replace(outcome, success=outcome.success and more.success,
+                    unexpected_count=outcome.unexpected_count + more.unexpected_count)
+            for outcome, more in zip(outcomes, sliced)
+        ]
+    return rows, outcomes
 
 
 def columns_named(expectations: list) -> list[str] | None:

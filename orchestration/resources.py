@@ -17,6 +17,8 @@ from sources.contracts import CheckSettings
 
 AUDIT_TABLES = ("quarantine", "refresh_log", "check_results")
 ROWS_PER_BATCH = 1_000_000
+# Each slice is one Great Expectations validation, with its fixed cost: a few batches to a slice.
+ROWS_PER_SLICE = 4_000_000
 SUITE_PANDAS_TYPES = {pa.bool_(): pd.BooleanDtype(), pa.string(): pd.ArrowDtype(pa.string())}
 
 
@@ -99,17 +101,24 @@ class Warehouse(dg.ConfigurableResource):
         function per value on any other (17 s for one date column of CCIS at large). Text stays Arrow's (a uniqueness
         check of CCIS's ids peaked 0.3 GB lower than on pandas' own strings), decimals become floats, booleans
         pandas' nullable booleans."""
-        selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
         with self.connect(self.candidate, read_only=True) as connection:
-            rows = connection.sql(f"select {selected} from {table}").to_arrow_reader(ROWS_PER_BATCH).read_all()
-        for index, column in enumerate(rows.schema):
-            wanted = _suite_type(column.type)
-            if wanted != column.type:
-                try:
-                    rows = rows.set_column(index, column.with_type(wanted), rows.column(index).cast(wanted))
-                except pa.ArrowInvalid:
-                    pass  # a date after 2262 has no nanosecond datetime: it stays a date, checked value by value
-        return rows.to_pandas(date_as_object=False, types_mapper=SUITE_PANDAS_TYPES.get)
+            return _suite_frame(_select(connection, table, columns).read_all())
+
+    def read_candidate_slices(self, table: str, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
+        """A candidate table as `read_candidate_table` reads it, a slice of rows at a time (at least one slice,
+        empty for an empty table), for the expectations that hold of each row on its own: a regional pool's
+        largest mart is never all in memory."""
+        with self.connect(self.candidate, read_only=True) as connection:
+            reader = _select(connection, table, columns)
+            batches, rows, sliced = [], 0, False
+            for batch in reader:
+                batches.append(batch)
+                rows += batch.num_rows
+                if rows >= ROWS_PER_SLICE:
+                    yield _suite_frame(pa.Table.from_batches(batches))
+                    batches, rows, sliced = [], 0, True
+            if batches or not sliced:
+                yield _suite_frame(pa.Table.from_batches(batches, schema=reader.schema))
 
     def read_published_table(self, table: str) -> pd.DataFrame | None:
         """A table of the last published warehouse; None before the first publish or for a new table."""
@@ -197,6 +206,23 @@ class Extracts(dg.ConfigurableResource):
     def check_settings(self) -> CheckSettings:
         reference = date.fromisoformat(self.reference_date) if self.reference_date else None
         return CheckSettings.for_extracts(reference, self.la_code, self.max_rejected_percent)
+
+
+def _select(connection: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None) -> pa.RecordBatchReader:
+    selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
+    return connection.sql(f"select {selected} from {table}").to_arrow_reader(ROWS_PER_BATCH)
+
+
+def _suite_frame(rows: pa.Table) -> pd.DataFrame:
+    """Rows typed for the suites (Warehouse.read_candidate_table says why)."""
+    for index, column in enumerate(rows.schema):
+        wanted = _suite_type(column.type)
+        if wanted != column.type:
+            try:
+                rows = rows.set_column(index, column.with_type(wanted), rows.column(index).cast(wanted))
+            except pa.ArrowInvalid:
+                pass  # a date after 2262 has no nanosecond datetime: it stays a date, checked value by value
+    return rows.to_pandas(date_as_object=False, types_mapper=SUITE_PANDAS_TYPES.get)
 
 
 def _suite_type(arrow_type: pa.DataType) -> pa.DataType:

@@ -8,7 +8,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from expectations.runner import columns_named
+from expectations.runner import columns_named, holds_row_by_row
+from orchestration import resources
 from orchestration.quality import MART_SUITE_CHECKS, MART_SUITES
 from orchestration.resources import Extracts, Warehouse
 
@@ -140,6 +141,62 @@ def test_a_suite_with_a_pandas_query_condition_reads_every_column():
                                                           condition_parser="pandas")]
 
     assert columns_named(suite) is None
+
+
+def test_only_expectations_about_each_row_on_its_own_are_validated_a_slice_at_a_time():
+    import great_expectations as gx
+
+    expect = gx.expectations
+    about_each_row = [
+        expect.ExpectColumnValuesToNotBeNull(column="plan_id"),
+        expect.ExpectColumnValuesToBeInSet(column="code", value_set=["A"]),
+        expect.ExpectColumnPairValuesAToBeGreaterThanB(column_A="ended_on", column_B="started_on"),
+    ]
+    across_rows = [
+        expect.ExpectColumnValuesToBeUnique(column="plan_id"),
+        expect.ExpectCompoundColumnsToBeUnique(column_list=["la_code", "child_id"]),
+        expect.ExpectTableRowCountToBeBetween(min_value=1),
+        # Mostly: a share of all the rows, not of each slice.
+        expect.ExpectColumnValuesToNotBeNull(column="plan_id", mostly=0.9),
+    ]
+
+    assert [holds_row_by_row(expectation) for expectation in about_each_row + across_rows] == [True] * 3 + [False] * 4
+
+
+def test_a_mart_read_a_row_at_a_time_gets_the_outcome_it_gets_read_whole(tmp_path, monkeypatch):
+    """Bad rows in different slices are all counted, and a key repeated across slices is still caught."""
+    clean = pd.DataFrame(CLEAN["fct_neet_monthly"])
+    dirty = pd.concat([with_cells("fct_neet_monthly", activity_code="999"), clean], ignore_index=True)
+    dirty.loc[0, "send_code"] = "XX"
+    read_whole = run_check(tmp_path / "whole", "fct_neet_monthly", dirty)
+    monkeypatch.setattr(resources, "ROWS_PER_BATCH", 1)
+    monkeypatch.setattr(resources, "ROWS_PER_SLICE", 1)
+    read_a_row_at_a_time = run_check(tmp_path / "sliced", "fct_neet_monthly", dirty)
+    clean_a_row_at_a_time = run_check(tmp_path / "clean", "fct_neet_monthly", clean)
+
+    assert not read_a_row_at_a_time.passed
+    assert read_a_row_at_a_time.metadata == read_whole.metadata
+    assert failures(read_a_row_at_a_time) == [
+        "expect_column_values_to_be_unique on activity_snapshot_id: 4 row(s) unexpected",
+        "expect_compound_columns_to_be_unique: 4 row(s) unexpected",
+        "expect_column_values_to_be_in_set on activity_code: 1 row(s) unexpected",
+        "expect_column_values_to_be_in_set on send_code: 1 row(s) unexpected",
+    ]
+    assert clean_a_row_at_a_time.passed and clean_a_row_at_a_time.metadata["rows"].value == 2
+
+
+def test_each_key_is_read_whole_on_its_own_columns(tmp_path, monkeypatch):
+    reads = []
+    read_candidate_table = Warehouse.read_candidate_table
+
+    def recording(warehouse, table, columns=None):
+        reads.append(columns)
+        return read_candidate_table(warehouse, table, columns)
+
+    monkeypatch.setattr(Warehouse, "read_candidate_table", recording)
+    run_check(tmp_path, "fct_neet_monthly", pd.DataFrame(CLEAN["fct_neet_monthly"]))
+
+    assert reads == [["activity_snapshot_id"], ["la_code", "young_person_id", "snapshot_date"]]
 
 
 def test_every_mart_but_the_episodes_has_a_clean_table_here():

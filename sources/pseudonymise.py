@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import os
 
+import numpy as np
 import pandas as pd
 
 KEY_VARIABLE = "CSDW_PSEUDONYM_KEY"
@@ -41,11 +42,17 @@ def normalised_identifiers(identifiers: pd.Series) -> pd.Series:
 
 
 def pseudonymise(identifiers: pd.Series, key: bytes) -> pd.Series:
-    """Replace each identifier by its keyed hash; blanks stay blank."""
-    return _per_distinct_value(
-        identifiers,
-        lambda value: hmac.new(key, normalise_identifier(value).encode("utf-8"), hashlib.sha256).hexdigest(),
-        "string",
+    """Replace each identifier by its keyed hash; blanks stay blank. The hashes are a categorical column: each
+    child's 64-character hash is held once, not on every row of their records (3 GB for a regional pool's CCIS
+    months, against 0.2 GB); the raw layer stores them as text."""
+    codes, distinct = pd.factorize(identifiers)
+    # The Python function runs once per child, not once per row.
+    hashes = [hmac.new(key, normalise_identifier(value).encode("utf-8"), hashlib.sha256).hexdigest() for value in distinct.tolist()]
+    # Two spellings of one identifier (`0012`, `12`) hash alike: each hash is one category. A blank stays code -1.
+    hash_codes, categories = pd.factorize(pd.Series(hashes, dtype="str"))
+    return pd.Series(
+        pd.Categorical.from_codes(np.append(hash_codes, -1)[codes], categories=categories),
+        index=identifiers.index, name=identifiers.name,
     )
 
 

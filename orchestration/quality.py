@@ -92,24 +92,34 @@ def mart_suite_check(model: str, expectations_for: Callable[[date], list], holds
 
 
 def validated(warehouse: Warehouse, table: str, suite_name: str, expectations: list) -> dg.AssetCheckResult:
-    """The suite's result on the candidate table. The expectations about each row are validated a slice of rows at
-    a time, on the columns they name; each of those that need every row (a key unique) on its own columns, read
-    whole, so one key at a time is in memory: a regional pool's NEET mart read whole with every named column took
-    10 GB. A row count names no column and is validated with the first key."""
+    """The suite's result on the candidate table. Each expectation that needs every row (a key unique) is validated
+    on its own columns, read whole, so one key at a time is in memory, and first, while the process holds least; a
+    row count names no column and goes with the first key. The expectations about each row are then validated a
+    slice of rows at a time. A regional pool's NEET mart read whole with every named column took 10 GB."""
     about_each_row = [expectation for expectation in expectations if holds_row_by_row(expectation)]
     across_rows = [expectation for expectation in expectations if not holds_row_by_row(expectation)]
-    rows, outcomes = validate_slices(
-        warehouse.read_candidate_slices(table, columns_named(about_each_row)), suite_name, about_each_row
-    ) if about_each_row else (0, [])
-    validated_in_order = list(about_each_row)
-    groups = [[expectation] for expectation in across_rows if columns_named([expectation]) != []] or [[]]
-    groups[0] += [expectation for expectation in across_rows if columns_named([expectation]) == []]
-    for group in groups if across_rows else []:
-        frame = warehouse.read_candidate_table(table, columns_named(group))
-        rows, outcomes = len(frame), outcomes + validate_frame(frame, suite_name, group)
-        validated_in_order += group
+    groups = [[expectation] for expectation in across_rows if columns_named([expectation]) != []]
+    if across_rows and not groups:
+        groups = [[]]
+    if groups:
+        groups[0] += [expectation for expectation in across_rows if columns_named([expectation]) == []]
+    validated_in_order, outcomes, rows = [], [], 0
+    for group in groups:
+        rows, group_outcomes = _validated_whole(warehouse, table, suite_name, group)
+        validated_in_order, outcomes = validated_in_order + group, outcomes + group_outcomes
+    if about_each_row:
+        rows, sliced_outcomes = validate_slices(
+            warehouse.read_candidate_slices(table, columns_named(about_each_row)), suite_name, about_each_row
+        )
+        validated_in_order, outcomes = validated_in_order + about_each_row, outcomes + sliced_outcomes
     outcome_of = {id(expectation): outcome for expectation, outcome in zip(validated_in_order, outcomes)}
     return suite_result(rows, [outcome_of[id(expectation)] for expectation in expectations])
+
+
+def _validated_whole(warehouse: Warehouse, table: str, suite_name: str, expectations: list) -> tuple[int, list[ExpectationOutcome]]:
+    """The rows and the outcomes of expectations validated on the table read whole (let go on return)."""
+    frame = warehouse.read_candidate_table(table, columns_named(expectations))
+    return len(frame), validate_frame(frame, suite_name, expectations)
 
 
 MART_SUITE_CHECKS = {model: mart_suite_check(model, *suite) for model, suite in MART_SUITES.items()}

@@ -632,9 +632,8 @@ def _latest_submission(rows: pd.DataFrame, contract: TableContract) -> pd.DataFr
     if not repeated.any():
         return rows
     # Only the repeated records are put in order of submission: sorting every row copied a regional pool's text.
-    submitted = rows.loc[repeated, ["collection_year", "source_file", "source_row_number"]].sort_values(
-        ["collection_year", "source_file", "source_row_number"], na_position="first", kind="stable"
-    ).index
+    submission_order = ["collection_year", "source_file", "source_row_number"]
+    submitted = rows.loc[repeated, submission_order].sort_values(submission_order, na_position="first", kind="stable").index
     superseded = key.loc[submitted].duplicated(keep="last")
     return rows.drop(index=superseded.index[superseded])
 

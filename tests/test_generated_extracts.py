@@ -4,9 +4,11 @@ fault its `--defects` run injects is reported at its file, row, field and rule, 
 import csv
 import re
 import secrets
+import shutil
 from collections import Counter
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 
 from orchestration import cli
@@ -19,6 +21,7 @@ from sources.contracts import (
     RULE_NOT_FUTURE,
     RULE_PARENT,
     RULE_READABLE,
+    RULE_THRESHOLD,
     WARNING,
     CheckSettings,
     Fault,
@@ -137,6 +140,34 @@ def test_clean_rows_of_defective_files_still_load(clean_results, defective_resul
     assert 0 < rejected < 10
     # Each rejected row keeps out at most its own record; every other episode loads as from the clean files.
     assert len(clean.tables["episodes"]) - rejected <= len(defective.tables["episodes"]) < len(clean.tables["episodes"])
+
+
+def test_a_regional_pools_las_are_checked_as_each_la_alone(clean_extracts, defective_extracts, tmp_path):
+    """The pool is checked one LA at a time, which holds only if no rule reaches across LAs. Both LAs have the
+    same child ids, as different LAs' case systems can."""
+    pool, alone = tmp_path / "pool", {"838": tmp_path / "838", "880": tmp_path / "880"}
+    for la_code, extracts in (("838", defective_extracts), ("880", clean_extracts)):
+        for family in CHECKERS:
+            for landing in (pool, alone[la_code]):
+                shutil.copytree(extracts / family, landing / family / la_code)
+    key = secrets.token_bytes(16)
+
+    row_faults = 0
+    for family, check in CHECKERS.items():
+        pooled = check(pool, key, SETTINGS)
+        row_faults += sum(fault.row_number is not None for fault in pooled.faults)
+        each = [check(landing, key, SETTINGS) for landing in alone.values()]
+        assert pooled.tables and all(result.tables for result in each), family
+
+        # The rejected-rows threshold is the family's, over all its LAs.
+        assert [f for f in pooled.faults if f.rule != RULE_THRESHOLD] == [
+            f for result in each for f in result.faults if f.rule != RULE_THRESHOLD], family
+        assert pooled.rejected_records == {k: v for result in each for k, v in result.rejected_records.items()}
+        assert set(pooled.tables) == {table for result in each for table in result.tables}, family
+        for table, rows in pooled.tables.items():
+            parts = [result.tables[table] for result in each if table in result.tables]
+            assert rows.to_pylist() == pa.concat_tables(parts, promote_options="permissive").to_pylist(), table
+    assert row_faults, "the defective LA's rows were not checked"
 
 
 def test_validate_exits_1_on_the_defective_extracts_and_0_on_the_clean_ones(clean_extracts, defective_extracts, monkeypatch, capsys):

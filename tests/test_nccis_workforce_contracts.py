@@ -30,7 +30,7 @@ def test_clean_ccis_months_load_with_typed_dates_and_hashed_ids(settings):
     result = nccis.check_extracts(settings.landing_dir, KEY, TOLERANT)
 
     assert result.faults == []
-    activity = result.tables["activity"]
+    activity = result.tables["activity"].to_pandas()
     assert len(activity) == 3
     assert "YP1" not in set(activity.YPID)
     assert sorted(str(day) for day in activity.SNAPSHOT_DATE) == ["2025-01-31", "2025-01-31", "2025-02-28"]
@@ -59,9 +59,9 @@ def test_clean_workforce_files_load_with_numbers_typed(settings):
     result = workforce.check_extracts(settings.landing_dir, KEY, TOLERANT)
 
     assert result.faults == []
-    assert sorted(result.tables["workers"].FTE) == [0.5, 1.0]
-    assert result.tables["establishment"].FundedFTE.tolist() == [6.5]
-    assert result.tables["caseloads"].Cases.tolist() == [17]
+    assert sorted(result.tables["workers"].to_pandas().FTE) == [0.5, 1.0]
+    assert result.tables["establishment"].to_pandas().FundedFTE.tolist() == [6.5]
+    assert result.tables["caseloads"].to_pandas().Cases.tolist() == [17]
 
 
 def test_worker_with_impossible_fte_or_role_ending_before_it_starts_is_rejected(settings):

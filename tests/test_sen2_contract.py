@@ -97,21 +97,21 @@ def test_a_clean_file_is_flattened_into_one_table_per_module_with_parent_keys(se
         "person": 2, "requests": 2, "assessments": 2, "named_plans": 2, "plan_details": 4, "active_plans": 2,
         "placement_details": 2, "sen_needs": 4,
     }
-    people = result.tables["person"]
+    people = result.tables["person"].to_pandas()
     assert set(people.collection_year) == {"2025"} and set(people.la_code) == {"999"}
     for table in MODULES_UNDER_PERSON:
-        assert set(result.tables[table].PersonRef) == set(people.PersonRef), table
-    details = result.tables["plan_details"]
+        assert set(result.tables[table].to_pandas().PersonRef) == set(people.PersonRef), table
+    details = result.tables["plan_details"].to_pandas()
     assert {str(day) for day in details.StartDate} == {"2024-06-01"}
     assert {str(day) for day in details.ReceivedDate} == {"2024-02-01"}
-    assert set(result.tables["sen_needs"].SENtype) == {"ASD", "SLCN"}
+    assert set(result.tables["sen_needs"].to_pandas().SENtype) == {"ASD", "SLCN"}
 
 
 def test_names_are_dropped_postcodes_cut_and_upn_or_uln_pseudonymised(settings):
     only_uln = f"<UniqueLearnerNumber>{ULN}</UniqueLearnerNumber>"
     write_sen2(settings, "sen2_2025.xml", sen2_xml(person() + "\n" + person(identifiers=only_uln)))
 
-    people = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["person"]
+    people = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["person"].to_pandas()
 
     assert not {"Surname", "Forename"} & set(people.columns)
     assert set(people.PostCode) == {"ZZ99 3"}
@@ -171,7 +171,7 @@ def test_the_latest_census_wins_across_files(settings):
 
     result = check_extracts(settings.landing_dir, KEY, TOLERANT)
 
-    [latest] = result.tables["person"].itertuples()
+    [latest] = result.tables["person"].to_pandas().itertuples()
     assert (latest.Ethnicity, latest.collection_year) == ("WIRI", "2025")
     assert len(result.tables["sen_needs"]) == 2
 
@@ -190,6 +190,6 @@ def test_the_modules_exported_as_csv_load_like_the_xml(settings):
 
     assert result.faults == []
     assert len(result.tables["person"]) == len(result.tables["requests"]) == 1
-    assert result.tables["person"].iloc[0].PostCode == "ZZ99 3"
-    assert result.tables["person"].iloc[0].collection_year == "2025"
-    assert result.tables["person"].iloc[0].PersonRef == result.tables["requests"].iloc[0].PersonRef != "A123456789012"
+    assert result.tables["person"].to_pandas().iloc[0].PostCode == "ZZ99 3"
+    assert result.tables["person"].to_pandas().iloc[0].collection_year == "2025"
+    assert result.tables["person"].to_pandas().iloc[0].PersonRef == result.tables["requests"].to_pandas().iloc[0].PersonRef != "A123456789012"

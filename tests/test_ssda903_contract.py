@@ -151,7 +151,7 @@ def test_rejected_rows_are_kept_pseudonymised_with_their_reasons(settings, write
 def test_loaded_rows_are_pseudonymised_typed_and_carry_lineage(settings, write_ssda903):
     write_ssda903([episode("CHILD1", "01/04/2024", "2024-04-30", "E4A")])
 
-    episodes = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["episodes"]
+    episodes = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["episodes"].to_pandas()
 
     row = episodes.iloc[0]
     assert row.CHILD != "CHILD1" and len(row.CHILD) == 64
@@ -180,7 +180,7 @@ def test_excel_exports_with_bom_or_cp1252_blank_rows_and_lower_case_codes_load(s
     result = check_extracts(settings.landing_dir, KEY, TOLERANT)
 
     assert result.faults == []
-    assert sorted(result.tables["episodes"].LS) == ["C2", "C2"]
+    assert sorted(result.tables["episodes"].to_pandas().LS) == ["C2", "C2"]
 
 
 def test_rejected_rows_over_the_threshold_become_a_blocking_fault(settings, write_ssda903):
@@ -234,7 +234,7 @@ def test_identifiers_exported_as_numbers_are_repaired_and_still_link(settings):
         (2, "identifier lost its leading zeros (matched without them)"),
         (3, "identifier lost its leading zeros (matched without them)"),
     }
-    assert set(result.tables["episodes"].CHILD) == set(result.tables["header"].CHILD)
+    assert set(result.tables["episodes"].to_pandas().CHILD) == set(result.tables["header"].to_pandas().CHILD)
 
 
 def test_episode_of_a_child_missing_from_the_header_is_rejected(settings, write_ssda903):
@@ -280,7 +280,7 @@ def test_the_latest_collection_year_wins_and_keeps_its_source_file(settings):
     write_table(folder / "ssda903_2024-25_header.csv", HEADER_COLUMNS, [header("CHILD1")])
     write_table(folder / "ssda903_2024-25_episodes.csv", EPISODE_COLUMNS, [episode("CHILD1", "01/03/2024", "01/09/2024", "E4A")])
 
-    episodes = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["episodes"]
+    episodes = check_extracts(settings.landing_dir, KEY, TOLERANT).tables["episodes"].to_pandas()
 
     assert len(episodes) == 1
     assert (episodes.iloc[0].source_file, str(episodes.iloc[0].DEC)) == ("ssda903_2024-25_episodes.csv", "2024-09-01")
@@ -308,4 +308,4 @@ def test_extra_columns_are_ignored_with_a_warning(settings):
 
     assert result.blocking_faults == []
     assert [(f.field, f.severity) for f in result.warnings] == [("NOTES", "warning")]
-    assert "NOTES" not in result.tables["header"].columns
+    assert "NOTES" not in result.tables["header"].to_pandas().columns

@@ -91,6 +91,17 @@ def holds_row_by_row(expectation) -> bool:
     return isinstance(expectation, about_each_row) and not isinstance(expectation, across_rows) and expectation.mostly == 1
 
 
+def succeeds_on_hashed_text(expectation) -> bool:
+    """Whether the expectation succeeding on text columns read as hashes of their values means it succeeds on the
+    text: a key unique (equal values have equal hashes) or a row count, and no row condition; not a value's own
+    test (a hash is never missing, and never in a code list)."""
+    import great_expectations as gx
+
+    hash_safe = (gx.expectations.ExpectColumnValuesToBeUnique, gx.expectations.ExpectCompoundColumnsToBeUnique,
+                 gx.expectations.ExpectTableRowCountToBeBetween, gx.expectations.ExpectTableRowCountToEqual)
+    return isinstance(expectation, hash_safe) and not getattr(expectation, "row_condition", None)
+
+
 def validate_slices(slices: Iterable[pd.DataFrame], suite_name: str, expectations: list) -> tuple[int, list[ExpectationOutcome]]:
     """The rows validated, and one outcome per expectation about each row, over every slice of a table's rows: it
     succeeds when it succeeds on every slice, and its unexpected rows are those of all the slices."""

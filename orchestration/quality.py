@@ -22,6 +22,7 @@ from expectations.runner import (
     columns_named,
     holds_row_by_row,
     row_count_against_published,
+    succeeds_on_hashed_text,
     validate_frame,
     validate_slices,
 )
@@ -117,8 +118,19 @@ def validated(warehouse: Warehouse, table: str, suite_name: str, expectations: l
 
 
 def _validated_whole(warehouse: Warehouse, table: str, suite_name: str, expectations: list) -> tuple[int, list[ExpectationOutcome]]:
-    """The rows and the outcomes of expectations validated on the table read whole (let go on return)."""
-    frame = warehouse.read_candidate_table(table, columns_named(expectations))
+    """The rows and the outcomes of expectations validated on the table read whole (let go on return).
+
+    A key is first checked on a hash of its text: as text, pandas took 3.6 GB to check a regional pool's 21.5
+    million CCIS snapshot ids. Unique hashes mean a unique key; where they are not, the key is checked again as
+    text, so the count of repeated rows is exact (a hash can repeat where the values do not)."""
+    columns = columns_named(expectations)
+    if all(succeeds_on_hashed_text(expectation) for expectation in expectations):
+        frame = warehouse.read_candidate_table(table, columns, text_as_hashes=True)
+        outcomes = validate_frame(frame, suite_name, expectations)
+        if all(outcome.success for outcome in outcomes):
+            return len(frame), outcomes
+        del frame
+    frame = warehouse.read_candidate_table(table, columns)
     return len(frame), validate_frame(frame, suite_name, expectations)
 
 

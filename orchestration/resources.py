@@ -91,7 +91,7 @@ class Warehouse(dg.ConfigurableResource):
         self.candidate_run.parent.mkdir(parents=True, exist_ok=True)
         self.candidate_run.write_text(run_id)
 
-    def read_candidate_table(self, table: str, columns: list[str] | None = None) -> pd.DataFrame:
+    def read_candidate_table(self, table: str, columns: list[str] | None = None, text_as_hashes: bool = False) -> pd.DataFrame:
         """A candidate table as pandas (all its columns, or `columns`), for the Great Expectations suites (which
         cannot read DuckDB directly).
 
@@ -101,9 +101,13 @@ class Warehouse(dg.ConfigurableResource):
         column holds NULLs): Great Expectations compares only those types as whole columns, and calls a Python
         function per value on any other (17 s for one date column of CCIS at large). Text stays Arrow's (a uniqueness
         check of CCIS's ids peaked 0.3 GB lower than on pandas' own strings), decimals become floats, booleans
-        pandas' nullable booleans."""
+        pandas' nullable booleans.
+
+        `text_as_hashes` reads each text column as a 63-bit hash of its values (NULL too has one), for checking a
+        key for uniqueness in 8 bytes a value: rows with equal values have equal hashes, so a key whose hashes are
+        unique is unique."""
         with self.connect(self.candidate, read_only=True) as connection:
-            return _suite_frame(_select(connection, table, columns).read_all())
+            return _suite_frame(_select(connection, table, columns, text_as_hashes).read_all())
 
     def read_candidate_slices(self, table: str, columns: list[str] | None = None) -> Iterator[pd.DataFrame]:
         """A candidate table as `read_candidate_table` reads it, a slice of rows at a time (at least one slice,
@@ -209,9 +213,17 @@ class Extracts(dg.ConfigurableResource):
         return CheckSettings.for_extracts(reference, self.la_code, self.max_rejected_percent)
 
 
-def _select(connection: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None) -> pa.RecordBatchReader:
+def _select(connection: duckdb.DuckDBPyConnection, table: str, columns: list[str] | None,
+            text_as_hashes: bool = False) -> pa.RecordBatchReader:
     selected = ", ".join(f'"{column}"' for column in columns) if columns else "*"
-    return connection.sql(f"select {selected} from {table}").to_arrow_reader(ROWS_PER_BATCH)
+    rows = connection.sql(f"select {selected} from {table}")
+    if text_as_hashes:
+        # Shifted into a signed 64-bit integer, the type the suites read whole numbers as.
+        rows = rows.project(", ".join(
+            f'(hash("{name}") >> 1)::bigint as "{name}"' if str(column_type) == "VARCHAR" else f'"{name}"'
+            for name, column_type in zip(rows.columns, rows.types)
+        ))
+    return rows.to_arrow_reader(ROWS_PER_BATCH)
 
 
 def _suite_frame(rows: pa.Table) -> pd.DataFrame:

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from expectations.runner import columns_named, holds_row_by_row
+from expectations.runner import columns_named, holds_row_by_row, succeeds_on_hashed_text
 from orchestration import resources
 from orchestration.quality import MART_SUITE_CHECKS, MART_SUITES
 from orchestration.resources import Extracts, Warehouse
@@ -185,18 +185,66 @@ def test_a_mart_read_a_row_at_a_time_gets_the_outcome_it_gets_read_whole(tmp_pat
     assert clean_a_row_at_a_time.passed and clean_a_row_at_a_time.metadata["rows"].value == 2
 
 
-def test_each_key_is_read_whole_on_its_own_columns(tmp_path, monkeypatch):
+def recorded_reads(monkeypatch, colliding_hashes: bool = False) -> list:
+    """The columns of each whole read of the candidate, and whether its text was read as hashes; with
+    `colliding_hashes`, every hashed text column reads as one repeated hash."""
     reads = []
     read_candidate_table = Warehouse.read_candidate_table
 
-    def recording(warehouse, table, columns=None):
-        reads.append(columns)
-        return read_candidate_table(warehouse, table, columns)
+    def recording(warehouse, table, columns=None, text_as_hashes=False):
+        reads.append((columns, text_as_hashes))
+        frame = read_candidate_table(warehouse, table, columns, text_as_hashes)
+        if colliding_hashes and text_as_hashes:
+            frame[frame.select_dtypes("int64").columns] = 7
+        return frame
 
     monkeypatch.setattr(Warehouse, "read_candidate_table", recording)
+    return reads
+
+
+def test_each_key_is_read_whole_on_its_own_columns_as_hashes(tmp_path, monkeypatch):
+    reads = recorded_reads(monkeypatch)
+
     run_check(tmp_path, "fct_neet_monthly", pd.DataFrame(CLEAN["fct_neet_monthly"]))
 
-    assert reads == [["activity_snapshot_id"], ["la_code", "young_person_id", "snapshot_date"]]
+    assert reads == [(["activity_snapshot_id"], True), (["la_code", "young_person_id", "snapshot_date"], True)]
+
+
+def test_a_repeated_key_is_counted_on_its_text_not_its_hashes(tmp_path, monkeypatch):
+    reads = recorded_reads(monkeypatch)
+    repeated = pd.concat([pd.DataFrame(CLEAN["fct_neet_monthly"])] * 2, ignore_index=True)
+
+    result = run_check(tmp_path, "fct_neet_monthly", repeated)
+
+    assert reads[:2] == [(["activity_snapshot_id"], True), (["activity_snapshot_id"], False)]
+    assert "expect_column_values_to_be_unique on activity_snapshot_id: 4 row(s) unexpected" in failures(result)
+
+
+def test_a_hash_repeated_where_the_keys_are_not_does_not_fail_the_key(tmp_path, monkeypatch):
+    reads = recorded_reads(monkeypatch, colliding_hashes=True)
+
+    result = run_check(tmp_path, "fct_neet_monthly", pd.DataFrame(CLEAN["fct_neet_monthly"]))
+
+    assert result.passed, failures(result)
+    assert (["activity_snapshot_id"], False) in reads
+
+
+def test_only_keys_and_row_counts_are_checked_on_hashes():
+    import great_expectations as gx
+
+    expect = gx.expectations
+    on_hashes = [
+        expect.ExpectColumnValuesToBeUnique(column="plan_id"),
+        expect.ExpectCompoundColumnsToBeUnique(column_list=["la_code", "child_id"]),
+        expect.ExpectTableRowCountToBeBetween(min_value=1),
+    ]
+    on_values = [
+        # A hash is never missing and never in a code list.
+        expect.ExpectColumnValuesToNotBeNull(column="plan_id", mostly=0.9),
+        expect.ExpectColumnValuesToBeInSet(column="code", value_set=["A"], mostly=0.9),
+    ]
+
+    assert [succeeds_on_hashed_text(expectation) for expectation in on_hashes + on_values] == [True] * 3 + [False] * 2
 
 
 def test_every_mart_but_the_episodes_has_a_clean_table_here():

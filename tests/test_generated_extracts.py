@@ -12,6 +12,7 @@ import pyarrow as pa
 import pytest
 
 from orchestration import cli
+from sources import contracts
 from sources.contracts import (
     RULE_COLUMNS,
     RULE_DATE,
@@ -142,32 +143,46 @@ def test_clean_rows_of_defective_files_still_load(clean_results, defective_resul
     assert len(clean.tables["episodes"]) - rejected <= len(defective.tables["episodes"]) < len(clean.tables["episodes"])
 
 
-def test_a_regional_pools_las_are_checked_as_each_la_alone(clean_extracts, defective_extracts, tmp_path):
-    """The pool is checked one LA at a time, which holds only if no rule reaches across LAs. Both LAs have the
-    same child ids, as different LAs' case systems can."""
-    pool, alone = tmp_path / "pool", {"838": tmp_path / "838", "880": tmp_path / "880"}
-    for la_code, extracts in (("838", defective_extracts), ("880", clean_extracts)):
+def test_a_regional_pools_las_are_checked_as_each_la_alone(defective_extracts, tmp_path, monkeypatch):
+    """The pool is checked a batch of LAs at a time, which holds only if no rule reaches across LAs: checked in
+    one batch or an LA a batch, it gets what each LA gets alone. Both LAs have the same child ids, as different
+    LAs' case systems can."""
+    pool, alone = tmp_path / "pool", {"838": tmp_path / "838", SETTINGS.default_la_code: tmp_path / "defective"}
+    # The returns' headers name their LA, as a pool's do (the header's LEA decides a CIN or SEN2 row's LA).
+    other_la = tmp_path / "generated838"
+    generate(other_la, "small", seed=1, la_code="838", show_progress=False)
+    for la_code, extracts in (("838", other_la), (SETTINGS.default_la_code, defective_extracts)):
         for family in CHECKERS:
             for landing in (pool, alone[la_code]):
                 shutil.copytree(extracts / family, landing / family / la_code)
     key = secrets.token_bytes(16)
+    each_alone = {family: [check(landing, key, SETTINGS) for landing in alone.values()] for family, check in CHECKERS.items()}
 
-    row_faults = 0
-    for family, check in CHECKERS.items():
-        pooled = check(pool, key, SETTINGS)
-        row_faults += sum(fault.row_number is not None for fault in pooled.faults)
-        each = [check(landing, key, SETTINGS) for landing in alone.values()]
-        assert pooled.tables and all(result.tables for result in each), family
+    for batch_bytes in (contracts.LA_BATCH_FILE_BYTES, 1):
+        monkeypatch.setattr(contracts, "LA_BATCH_FILE_BYTES", batch_bytes)
+        row_faults = 0
+        for family, check in CHECKERS.items():
+            pooled, each = check(pool, key, SETTINGS), each_alone[family]
+            assert pooled.tables and all(result.tables for result in each), family
+            row_faults += sum(fault.row_number is not None for fault in pooled.faults)
 
-        # The rejected-rows threshold is the family's, over all its LAs.
-        assert [f for f in pooled.faults if f.rule != RULE_THRESHOLD] == [
-            f for result in each for f in result.faults if f.rule != RULE_THRESHOLD], family
-        assert pooled.rejected_records == {k: v for result in each for k, v in result.rejected_records.items()}
-        assert set(pooled.tables) == {table for result in each for table in result.tables}, family
-        for table, rows in pooled.tables.items():
-            parts = [result.tables[table] for result in each if table in result.tables]
-            assert rows.to_pylist() == pa.concat_tables(parts, promote_options="permissive").to_pylist(), table
-    assert row_faults, "the defective LA's rows were not checked"
+            # The rejected-rows threshold is the family's, over all its LAs.
+            assert [f for f in pooled.faults if f.rule != RULE_THRESHOLD] == [
+                f for result in each for f in result.faults if f.rule != RULE_THRESHOLD], family
+            assert pooled.rejected_records == {k: v for result in each for k, v in result.rejected_records.items()}
+            assert set(pooled.tables) == {table for result in each for table in result.tables}, family
+            for table, rows in pooled.tables.items():
+                parts = [decoded(result.tables[table]) for result in each if table in result.tables]
+                assert decoded(rows).equals(pa.concat_tables(parts, promote_options="permissive")), table
+        assert row_faults, "the defective LA's rows were not checked"
+
+
+def decoded(table: pa.Table) -> pa.Table:
+    """The table with its dictionary-encoded columns as plain values (each batch of LAs has its own dictionary)."""
+    return pa.table({
+        name: column.cast(column.type.value_type) if pa.types.is_dictionary(column.type) else column
+        for name, column in zip(table.column_names, table.columns)
+    })
 
 
 def test_validate_exits_1_on_the_defective_extracts_and_0_on_the_clean_ones(clean_extracts, defective_extracts, monkeypatch, capsys):

@@ -237,6 +237,22 @@ def test_identifiers_exported_as_numbers_are_repaired_and_still_link(settings):
     assert set(result.tables["episodes"].to_pandas().CHILD) == set(result.tables["header"].to_pandas().CHILD)
 
 
+def test_an_identifier_is_short_of_leading_zeros_only_against_its_own_las_padding(settings):
+    """In a regional pool one LA's system pads ids to 6 digits and another's to 8: a 7-digit id of the first LA
+    has lost no zeros."""
+    folder = settings.landing_dir / "ssda903"
+    six_digits = [header("001234"), header("1234567")]
+    eight_digits = [header(f"0000{number}") for number in range(1000, 1004)]
+    write_table(folder / "880" / "header.csv", HEADER_COLUMNS, six_digits)
+    write_table(folder / "838" / "header.csv", HEADER_COLUMNS, eight_digits)
+    for la_code, headers in (("880", six_digits), ("838", eight_digits)):
+        write_table(folder / la_code / "episodes.csv", EPISODE_COLUMNS, [episode(row["CHILD"], "01/04/2024") for row in headers])
+
+    result = check_extracts(settings.landing_dir, KEY, TOLERANT)
+
+    assert result.faults == []
+
+
 def test_episode_of_a_child_missing_from_the_header_is_rejected(settings, write_ssda903):
     write_ssda903([episode("CHILD1", "01/04/2024"), episode("CHILD2", "01/04/2024")], headers=[header("CHILD1")])
 

@@ -2,7 +2,10 @@
     An episode is open at D when it started on or before D and has no end or ends after D: an episode ending
     on 31 March is not open at 31 March. Short-break episodes (V3/V4) do not count, and a child is one row
     however many episodes are open. A child is UASC at D when in the UASC table with no date ceased (DUC)
-    or one after D. Age band is the age on the month end (null without a header record). -#}
+    or one after D. Age band is the age on the month end (null without a header record).
+    A table, not a view: two measure models and a data test read it, and as a view each worked out the range join
+    again (10 s each for a regional pool). -#}
+{{ config(materialized='table') }}
 with
 
 episodes as (

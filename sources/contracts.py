@@ -432,7 +432,7 @@ def check_family(
             passed[table].append(_compact(rows))
     for contract in contracts:
         if passed[contract.table]:
-            # An LA's column can come out typed apart from another's (whole numbers against decimals, no dates at
+            # A batch's column can come out typed apart from another's (whole numbers against decimals, no dates at
             # all): the raw table's SQL types decide in the end.
             result.tables[contract.table] = pyarrow.concat_tables(passed.pop(contract.table), promote_options="permissive")
         _check_threshold(contract.table, contract, result, settings.max_rejected_percent)
@@ -440,7 +440,7 @@ def check_family(
 
 
 def _compact(rows: pd.DataFrame) -> pyarrow.Table:
-    """An LA's rows that passed, held until the raw table is written: in Arrow, with text dictionary-encoded
+    """A batch of LAs' rows that passed, held until the raw table is written: in Arrow, with text dictionary-encoded
     (codes and lineage repeat a few values over millions of rows: a regional pool's CCIS months take 1.4 GB so,
     2.8 GB as plain text)."""
     table = pyarrow.Table.from_pandas(rows, preserve_index=False)

@@ -82,11 +82,13 @@ def _breakdown_complements(measures: pd.DataFrame, hidden: pd.Series) -> pd.Seri
     extra = pd.Series(False, index=measures.index)
     categories = measures[(measures["unit"] == "count") & measures["breakdown"].str.contains("=", regex=False)]
     dimension = categories["breakdown"].str.split("=", n=1).str[0]
-    for _, group in categories.groupby([*(categories[key] for key in CELL_KEYS), categories["measure_id"], dimension],
-                                       dropna=False):
-        group_hidden = hidden.loc[group.index]
-        if group_hidden.sum() == 1 and len(group) > 1:
-            extra.loc[group.loc[~group_hidden, "value"].fillna(0).idxmin()] = True
+    breakdown = categories.groupby([*(categories[key] for key in CELL_KEYS), categories["measure_id"], dimension],
+                                   dropna=False).ngroup()
+    category_hidden = hidden.loc[categories.index]
+    by_breakdown = category_hidden.groupby(breakdown)
+    lone = by_breakdown.transform("sum").eq(1) & by_breakdown.transform("size").gt(1)
+    shown_beside_lone = categories.loc[lone & ~category_hidden, "value"].fillna(0)
+    extra.loc[shown_beside_lone.groupby(breakdown.loc[shown_beside_lone.index]).idxmin()] = True
     return extra
 
 

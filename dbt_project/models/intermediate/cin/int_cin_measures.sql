@@ -174,43 +174,51 @@ counted_records as (
 
 ),
 
-{#- The age band on `aged_on`; children not yet born then (no birth date but an expected one, or born
-    after it) are 'unborn', as DfE publishes them, and children with neither date 'unknown'. -#}
-aged_records as (
+{#- Records counted by sex and by the age band on `aged_on` before any breakdown text is made: tens of millions of
+    records for a regional pool fold into a few hundred thousand counts. Children not yet born then (no birth
+    date but an expected one, or born after it) are 'unborn', as DfE publishes them, and children with neither
+    date 'unknown'. A child is one row of `children` (its test), so the join adds no records. -#}
+counted_by_child as (
 
     select
-        counted_records.*,
-        'sex=' || coalesce(children.sex, 'unknown') as sex_breakdown,
-        'age_band=' || coalesce(
+        counted_records.la_code,
+        counted_records.period_end,
+        counted_records.record_kind,
+        coalesce(children.sex, 'unknown') as sex,
+        coalesce(
             {{ age_band('children.birth_date', 'counted_records.aged_on') }},
             case when coalesce(children.birth_date, children.expected_birth_date) is null then 'unknown' else 'unborn' end
-        ) as age_band_breakdown
+        ) as age_band,
+        count(*) as records,
+        count_if(counted_records.is_flagged) as flagged
 
     from counted_records
     left join children
         on children.la_code = counted_records.la_code
         and children.child_id = counted_records.child_id
-    where counted_records.record_kind in ('{{ kinds_broken_down | join("', '") }}')
+    group by all
 
 ),
 
 counted as (
 
-    select la_code, period_end, record_kind, 'all' as breakdown, count(*) as records, count_if(is_flagged) as flagged
-    from counted_records
+    select la_code, period_end, record_kind, 'all' as breakdown, sum(records) as records, sum(flagged) as flagged
+    from counted_by_child
     group by la_code, period_end, record_kind
 
     union all
 
-    select la_code, period_end, record_kind, sex_breakdown, count(*), count_if(is_flagged)
-    from aged_records
-    group by la_code, period_end, record_kind, sex_breakdown
+    select la_code, period_end, record_kind, 'sex=' || sex, sum(records), sum(flagged)
+    from counted_by_child
+    where record_kind in ('{{ kinds_broken_down | join("', '") }}')
+    group by la_code, period_end, record_kind, sex
 
     union all
 
-    select la_code, period_end, record_kind, age_band_breakdown, count(*), count_if(is_flagged)
-    from aged_records
-    group by la_code, period_end, record_kind, age_band_breakdown
+    select la_code, period_end, record_kind, 'age_band=' || age_band, sum(records), sum(flagged)
+    from counted_by_child
+    where record_kind in ('{{ kinds_broken_down | join("', '") }}')
+    group by la_code, period_end, record_kind, age_band
 
 ),
 

@@ -103,7 +103,8 @@ described_movements as (
     left join uasc
         on uasc.la_code = movements.la_code
         and uasc.child_id = movements.child_id
-        and (uasc.uasc_ceased_on is null or uasc.uasc_ceased_on > movements.moved_on)
+        -- One comparison, not `is null or`: DuckDB runs an outer join whose condition has an `or` as a nested loop.
+        and coalesce(uasc.uasc_ceased_on, date '9999-12-31') > movements.moved_on
 
 ),
 

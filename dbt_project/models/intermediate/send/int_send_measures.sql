@@ -45,23 +45,26 @@ periods as (
 
 ),
 
+{#- A request is one row of a breakdown, and its first plan's id is the request's key and the plan's start date:
+    requests and plans are counted as rows. A person can have plans from two requests: people are counted
+    distinct. (Each distinct count cost seconds for a regional pool.) -#}
 counted as (
 
     select
         periods.la_code,
         periods.breakdown,
         periods.period_end,
-        count(distinct case
+        count(case
             when broken_down.received_date > periods.year_before and broken_down.received_date <= periods.period_end
             then broken_down.request_id end) as requests_received,
-        count(distinct case
+        count(case
             when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
             then broken_down.plan_id end) as new_plans,
-        count(distinct case
+        count(case
             when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
                 and not broken_down.is_week20_exception
             then broken_down.plan_id end) as new_plans_without_exceptions,
-        count(distinct case
+        count(case
             when broken_down.plan_started_on > periods.year_before and broken_down.plan_started_on <= periods.period_end
                 and not broken_down.is_week20_exception and broken_down.is_plan_within_20_weeks
             then broken_down.plan_id end) as new_plans_within_20_weeks,

@@ -100,17 +100,16 @@ periods as (
 
 ),
 
-{#- One row per period end and record counted there: `record_id` is the record for year measures and the child
-    for snapshot measures; `is_flagged` marks the percent measures' numerators. `aged_on` is the date the child's
-    age band is taken on: the record's date, or the period end. -#}
+{#- `is_flagged` marks the percent measures' numerators; `aged_on` is the date the child's age band is taken on:
+    the record's date, or the period end. -#}
 {%- set year_records = [
-    ('referral', 'referrals', 'referral_id', 'referral_date', 'is_rereferral_within_12_months'),
-    ('referral_nfa', 'referrals', 'referral_id', 'referral_date', 'coalesce(is_referral_nfa, false)'),
-    ('assessment', 'assessments', 'assessment_id', 'assessment_authorisation_date', 'is_within_45_working_days'),
-    ('s47', 's47_enquiries', 's47_enquiry_id', 's47_start_date', 'false'),
-    ('icpc', 's47_enquiries', 's47_enquiry_id', 'initial_cpc_date', 'is_initial_cpc_within_15_working_days'),
-    ('cp_start', 'cp_plans', 'cp_plan_id', 'plan_start_date', 'is_repeat_plan'),
-    ('cp_end', 'cp_plans', 'cp_plan_id', 'plan_end_date', 'has_lasted_2_years_plus'),
+    ('referral', 'referrals', 'referral_date', 'is_rereferral_within_12_months'),
+    ('referral_nfa', 'referrals', 'referral_date', 'coalesce(is_referral_nfa, false)'),
+    ('assessment', 'assessments', 'assessment_authorisation_date', 'is_within_45_working_days'),
+    ('s47', 's47_enquiries', 's47_start_date', 'false'),
+    ('icpc', 's47_enquiries', 'initial_cpc_date', 'is_initial_cpc_within_15_working_days'),
+    ('cp_start', 'cp_plans', 'plan_start_date', 'is_repeat_plan'),
+    ('cp_end', 'cp_plans', 'plan_end_date', 'has_lasted_2_years_plus'),
 ] -%}
 {%- set snapshot_records = [
     ('cin', 'referrals', 'referral_date', 'closure_date', 'false'),
@@ -119,18 +118,15 @@ periods as (
         'plan_start_date <= ' ~ dbt.dateadd('year', -2, 'periods.period_end')),
 ] -%}
 
-{#- Year records are dated in [period start, period end]. Each is its own row: its id is unique (the marts' tests)
-    and a period end is joined once. -#}
+{#- Year records, one row each (its id is unique: the marts' tests), on their own date; they meet the period ends
+    whose 12 months hold that date once they are counted. -#}
 dated_records as (
 
-    {%- for kind, relation, record_id, dated_on, flag in year_records %}
+    {%- for kind, relation, dated_on, flag in year_records %}
 
-    select periods.la_code, periods.period_end, '{{ kind }}' as record_kind, {{ relation }}.{{ record_id }} as record_id,
-        {{ relation }}.child_id, {{ flag }} as is_flagged, {{ relation }}.{{ dated_on }} as aged_on
-    from periods
-    inner join {{ relation }}
-        on {{ relation }}.la_code = periods.la_code
-        and {{ relation }}.{{ dated_on }} between periods.period_start and periods.period_end
+    select la_code, '{{ kind }}' as record_kind, child_id, {{ flag }} as is_flagged, {{ dated_on }} as aged_on
+    from {{ relation }}
+    where {{ dated_on }} is not null
     {%- if not loop.last %}
 
     union all
@@ -162,61 +158,84 @@ open_records as (
 
 ),
 
-counted_records as (
+{#- Year records have no period end yet (null); snapshot records are aged on theirs. -#}
+records_to_count as (
 
-    select * from dated_records
+    select la_code, cast(null as date) as period_end, record_kind, child_id, is_flagged, aged_on
+    from dated_records
 
     union all
 
-    select la_code, period_end, record_kind, child_id, child_id, bool_or(is_flagged), period_end
+    select la_code, period_end, record_kind, child_id, bool_or(is_flagged), period_end
     from open_records
     group by la_code, period_end, record_kind, child_id
 
 ),
 
-{#- Records counted by sex and by the age band on `aged_on` before any breakdown text is made: tens of millions of
-    records for a regional pool fold into a few hundred thousand counts. Children not yet born then (no birth
-    date but an expected one, or born after it) are 'unborn', as DfE publishes them, and children with neither
-    date 'unknown'. A child is one row of `children` (its test), so the join adds no records. -#}
-counted_by_child as (
+{#- Records counted by sex and by the age band on `aged_on` before any period or breakdown text is made: tens of
+    millions of rows for a regional pool fold into a few hundred thousand counts. Children not yet born then (no
+    birth date but an expected one, or born after it) are 'unborn', as DfE publishes them, and children with
+    neither date 'unknown'. A child is one row of `children` (its test), so the join adds no records. -#}
+counted_by_age as (
 
     select
-        counted_records.la_code,
-        counted_records.period_end,
-        counted_records.record_kind,
+        records_to_count.la_code,
+        records_to_count.period_end,
+        records_to_count.record_kind,
+        records_to_count.aged_on,
         coalesce(children.sex, 'unknown') as sex,
         coalesce(
-            {{ age_band('children.birth_date', 'counted_records.aged_on') }},
+            {{ age_band('children.birth_date', 'records_to_count.aged_on') }},
             case when coalesce(children.birth_date, children.expected_birth_date) is null then 'unknown' else 'unborn' end
         ) as age_band,
         count(*) as records,
-        count_if(counted_records.is_flagged) as flagged
+        count_if(records_to_count.is_flagged) as flagged
 
-    from counted_records
+    from records_to_count
     left join children
-        on children.la_code = counted_records.la_code
-        and children.child_id = counted_records.child_id
+        on children.la_code = records_to_count.la_code
+        and children.child_id = records_to_count.child_id
     group by all
+
+),
+
+{#- Year records' counts at every period end whose 12 months ([period start, period end]) hold their date. -#}
+counted_at_period_ends as (
+
+    select periods.la_code, periods.period_end, counted_by_age.record_kind, counted_by_age.sex,
+        counted_by_age.age_band, sum(counted_by_age.records) as records, sum(counted_by_age.flagged) as flagged
+    from periods
+    inner join counted_by_age
+        on counted_by_age.la_code = periods.la_code
+        and counted_by_age.aged_on between periods.period_start and periods.period_end
+    where counted_by_age.period_end is null
+    group by all
+
+    union all
+
+    select la_code, period_end, record_kind, sex, age_band, records, flagged
+    from counted_by_age
+    where period_end is not null
 
 ),
 
 counted as (
 
     select la_code, period_end, record_kind, 'all' as breakdown, sum(records) as records, sum(flagged) as flagged
-    from counted_by_child
+    from counted_at_period_ends
     group by la_code, period_end, record_kind
 
     union all
 
     select la_code, period_end, record_kind, 'sex=' || sex, sum(records), sum(flagged)
-    from counted_by_child
+    from counted_at_period_ends
     where record_kind in ('{{ kinds_broken_down | join("', '") }}')
     group by la_code, period_end, record_kind, sex
 
     union all
 
     select la_code, period_end, record_kind, 'age_band=' || age_band, sum(records), sum(flagged)
-    from counted_by_child
+    from counted_at_period_ends
     where record_kind in ('{{ kinds_broken_down | join("', '") }}')
     group by la_code, period_end, record_kind, age_band
 

@@ -21,9 +21,9 @@
     end
 {%- endmacro %}
 
-{#- A sum of FTE that is the same on every run. Floats added in the order DuckDB's parallel aggregation happens to
-    take differ in the last digit from run to run: enough to put 15.4 leavers over 15.4 FTE at 100.00000000000001%.
-    FTE is recorded to at most four decimals, so summed as decimals it is exact. -#}
-{% macro fte_sum(expression) -%}
+{#- A sum of FTE, counts or anything else recorded to at most four decimals that is the same on every run. Floats
+    added in the order DuckDB's parallel aggregation happens to take differ in the last digit from run to run:
+    enough to put 15.4 leavers over 15.4 FTE at 100.00000000000001%. Summed as decimals it is exact. -#}
+{% macro exact_sum(expression) -%}
     cast(sum(cast({{ expression }} as decimal(18, 4))) as double)
 {%- endmacro %}

@@ -26,14 +26,14 @@ totals as (
         la_code,
         period_end,
         breakdown,
-        {{ fte_sum('permanent_fte') }} as permanent_fte,
-        {{ fte_sum('agency_fte') }} as agency_fte,
-        {{ fte_sum('funded_fte') }} as funded_fte,
-        {{ fte_sum('vacant_fte') }} as vacant_fte,
-        {{ fte_sum('permanent_leaver_fte_12m') }} as permanent_leaver_fte_12m,
+        {{ exact_sum('permanent_fte') }} as permanent_fte,
+        {{ exact_sum('agency_fte') }} as agency_fte,
+        {{ exact_sum('funded_fte') }} as funded_fte,
+        {{ exact_sum('vacant_fte') }} as vacant_fte,
+        {{ exact_sum('permanent_leaver_fte_12m') }} as permanent_leaver_fte_12m,
         max(case when has_caseload_snapshot then 1 else 0 end) as has_caseload_snapshot,
         sum(cases_held) as cases_held,
-        {{ fte_sum('case_holding_fte') }} as case_holding_fte
+        {{ exact_sum('case_holding_fte') }} as case_holding_fte
 
     from broken_down
     group by la_code, period_end, breakdown

@@ -80,8 +80,8 @@ fte_in_post as (
         la_code,
         team_name,
         period_end,
-        {{ fte_sum('case when is_agency_worker then 0 else fte end') }} as permanent_fte,
-        {{ fte_sum('case when is_agency_worker then fte else 0 end') }} as agency_fte
+        {{ exact_sum('case when is_agency_worker then 0 else fte end') }} as permanent_fte,
+        {{ exact_sum('case when is_agency_worker then fte else 0 end') }} as agency_fte
 
     from in_post
     group by la_code, team_name, period_end
@@ -107,7 +107,7 @@ role_vacancies as (
         spine.team_name,
         spine.period_end,
         establishment_spans.funded_fte,
-        establishment_spans.funded_fte - coalesce({{ fte_sum('case when not in_post.is_agency_worker then in_post.fte end') }}, 0)
+        establishment_spans.funded_fte - coalesce({{ exact_sum('case when not in_post.is_agency_worker then in_post.fte end') }}, 0)
             as funded_minus_permanent_fte
 
     from spine
@@ -133,8 +133,8 @@ vacancies as (
         la_code,
         team_name,
         period_end,
-        {{ fte_sum('funded_fte') }} as funded_fte,
-        {{ fte_sum('case when funded_minus_permanent_fte > 0 then funded_minus_permanent_fte else 0 end') }} as vacant_fte
+        {{ exact_sum('funded_fte') }} as funded_fte,
+        {{ exact_sum('case when funded_minus_permanent_fte > 0 then funded_minus_permanent_fte else 0 end') }} as vacant_fte
 
     from role_vacancies
     group by la_code, team_name, period_end
@@ -179,7 +179,7 @@ leavers as (
         spine.la_code,
         spine.team_name,
         spine.period_end,
-        {{ fte_sum('permanent_leavers.fte') }} as permanent_leaver_fte
+        {{ exact_sum('permanent_leavers.fte') }} as permanent_leaver_fte
 
     from spine
     inner join permanent_leavers
@@ -223,7 +223,7 @@ caseload_totals as (
         team_name,
         period_end,
         sum(cases_held) as cases_held,
-        {{ fte_sum('fte') }} as case_holding_fte
+        {{ exact_sum('fte') }} as case_holding_fte
 
     from case_holders
     group by la_code, team_name, period_end

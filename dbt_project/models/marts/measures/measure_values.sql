@@ -25,8 +25,8 @@ pooled_sums as (
         period_end,
         period_type,
         breakdown,
-        sum(numerator) as numerator,
-        sum(denominator) as denominator,
+        {{ exact_sum('numerator') }} as numerator,
+        {{ exact_sum('denominator') }} as denominator,
         unit
 
     from area_measures

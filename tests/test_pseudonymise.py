@@ -1,5 +1,8 @@
 """Keyed pseudonymisation: the same child links across families, the key matters, and no key means no load."""
 
+import hashlib
+import hmac
+
 import pandas as pd
 import pytest
 
@@ -35,3 +38,8 @@ def test_numeric_identifiers_link_with_or_without_leading_zeros():
 
     assert hashed[0] == hashed[1]
     assert hashed[2] != hashed[0]
+
+
+@pytest.mark.parametrize("key", [b"key", b"a key longer than the hash's 64-byte block, which HMAC hashes first" * 2])
+def test_pseudonym_is_the_hmac_sha256_of_the_normalised_identifier(key):
+    assert pseudonymise(pd.Series([" ab123"]), key)[0] == hmac.new(key, b"AB123", hashlib.sha256).hexdigest()

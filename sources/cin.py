@@ -19,6 +19,7 @@ from sources.contracts import (
     RowRule,
     TableContract,
     check_family,
+    looked_up,
     not_before,
     parent_rule,
     parse_dates,
@@ -196,9 +197,7 @@ def _plan_outside_its_cin_episode(tables: dict[str, pd.DataFrame]) -> pd.Series:
     details = tables.get("details")
     if details is None or details.empty:
         return pd.Series(False, index=plans.index)
-    closure = pd.to_datetime(
-        _keys(plans, ["CINreferralDate"]).map(dict(zip(_keys(details, ["CINreferralDate"]), parse_dates(details["CINclosureDate"]))))
-    )
+    closure = looked_up(_keys(plans, EPISODE_KEY), _keys(details, EPISODE_KEY), parse_dates(details["CINclosureDate"]))
     started = parse_dates(plans["CPPstartDate"])
     return (started < parse_dates(plans["CINreferralDate"])) | (closure.notna() & (started > closure))
 
@@ -209,8 +208,7 @@ def _referral_long_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
     identifiers = tables.get("child_identifiers")
     if identifiers is None or identifiers.empty:
         return pd.Series(False, index=details.index)
-    births = dict(zip(_keys(identifiers, []), parse_dates(identifiers["PersonBirthDate"])))
-    birth = pd.to_datetime(_keys(details, []).map(births))
+    birth = looked_up(_keys(details, []), _keys(identifiers, []), parse_dates(identifiers["PersonBirthDate"]))
     return parse_dates(details["CINreferralDate"]) < birth - pd.Timedelta(weeks=40)
 
 

@@ -22,6 +22,7 @@ from functools import cached_property
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -32,11 +33,16 @@ from sources.pseudonymise import normalised_identifiers, pseudonymise
 
 LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+# Every date text parsed so far in this process, and what it parsed to (NaT if nothing): a few thousand days
+# over the years of a landing. Started again past the bound, so a process reading many landings stays small.
+MAX_PARSED_DATES = 1_000_000
+DATE_DTYPE = "datetime64[us]"
+_parsed_dates = pd.Series(pd.array([], dtype=DATE_DTYPE), index=pd.Index([], dtype="str"))
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
 QUOTABLE_CODE = re.compile(r"^[A-Za-z0-9]{1,8}$")
 FLOAT_SUFFIX = re.compile(r"^(\d+)\.0+$")
-POSTCODE = re.compile(r"^([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9])[A-Z]{2}$")
-POSTCODE_OUTWARD = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]?$")
+POSTCODE_PARTS = r"^(?P<outward>[A-Z]{1,2}[0-9][A-Z0-9]?)(?P<sector>[0-9])[A-Z]{2}$"
+POSTCODE_OUTWARD = r"^[A-Z]{1,2}[0-9][A-Z0-9]?$"
 COLLECTION_YEAR = re.compile(r"(?<!\d)(20\d\d)[-_]?(\d\d)(?!\d)")
 LA_FOLDER = re.compile(r"^\d{3}$")
 # A large county's family (at most 390 MB of files) is one batch; checked one LA at a time, a regional pool's
@@ -110,12 +116,23 @@ def parent_rule(table: str, parent: str, identifier: str, date_columns: list[str
 
     def breaks(tables: dict[str, pd.DataFrame]) -> pd.Series:
         parents = tables.get(parent)
-        keys = record_keys(tables[table], identifier, date_columns)
-        known = pd.Index(record_keys(parents, identifier, date_columns) if parents is not None else [], dtype="str")
-        # Looked up in an index: isin on Arrow strings makes a Python object of every parent key first.
-        return pd.Series(known.unique().get_indexer(keys) == -1, index=keys.index)
+        return not_among(record_keys(tables[table], identifier, date_columns),
+                         record_keys(parents, identifier, date_columns) if parents is not None else [])
 
     return CrossTableRule(RULE_PARENT, table, "(parent)", breaks)
+
+
+# Keys are looked up in an index: `isin` and `map` on Arrow strings make a Python object of every key first.
+def not_among(keys: pd.Series, known: Iterable[str]) -> pd.Series:
+    """Whether each key is missing from `known`."""
+    return pd.Series(pd.Index(known, dtype="str").unique().get_indexer(keys) == -1, index=keys.index)
+
+
+def looked_up(keys: pd.Series, known: pd.Series, values: pd.Series) -> pd.Series:
+    """Each key's value (of `values`, by `known` key; the last of a repeated key's), missing if it has none."""
+    by_key = pd.Series(values.array, index=pd.Index(known, dtype="str"))
+    by_key = by_key[~by_key.index.duplicated(keep="last")]
+    return pd.Series(by_key.array.take(by_key.index.get_indexer(keys), allow_fill=True), index=keys.index)
 
 
 @dataclass(frozen=True)
@@ -147,7 +164,9 @@ class TableContract:
         return pa.DataFrameSchema(
             {
                 f.name: pa.Column(
-                    str,
+                    # The rows' own text dtype: pandera compares plain `str` (pandas' NA-valued string) with it
+                    # value by value, the dearest of all the checks.
+                    pd.StringDtype("pyarrow", na_value=np.nan),
                     nullable=f.is_parent_key or not f.mandatory,
                     checks=[] if f.is_parent_key else _field_checks(f, collection_year, extract_date),
                 )
@@ -163,7 +182,12 @@ class TableContract:
 
 def _field_checks(f: Field, collection_year: str | None, extract_date: date) -> list[pa.Check]:
     if f.code_list:
-        return [pa.Check.isin(sorted(codes(f.code_list, collection_year)), error=code_list_rule(f.code_list))]
+        # Arrow's own membership test: pandas' `isin` on Arrow text turns every code of the list into a scalar first.
+        allowed = pyarrow.array(sorted(codes(f.code_list, collection_year)), TEXT)
+        return [pa.Check(
+            lambda values: pd.Series(pc.is_in(pyarrow.array(values, TEXT), value_set=allowed).to_numpy(zero_copy_only=False), index=values.index),
+            error=code_list_rule(f.code_list),
+        )]
     if f.is_date:
         checks = [pa.Check(lambda values: parse_dates(values).notna(), error=RULE_DATE)]
         if not f.may_be_future:
@@ -310,16 +334,23 @@ class ContractViolation(Exception):
 
 def parse_dates(values: pd.Series) -> pd.Series:
     """Dates written dd/mm/YYYY (the DfE form) or ISO; anything else becomes NaT."""
-    # Each distinct text is parsed once: a date column repeats the same few thousand dates over many rows.
+    # Each distinct text is parsed once: a date column repeats the same few thousand dates over many rows, and
+    # the checks, the rules and the raw table each read a date column again.
+    global _parsed_dates
     codes, distinct = pd.factorize(values)
-    distinct = pd.Series(distinct)
-    parsed = pd.to_datetime(distinct, format=DATE_FORMATS[0], errors="coerce")
-    for date_format in DATE_FORMATS[1:]:
-        # Only what the earlier formats left unparsed: nearly every extract writes one format throughout.
-        unparsed = parsed.isna()
-        if unparsed.any():
-            parsed[unparsed] = pd.to_datetime(distinct[unparsed], format=date_format, errors="coerce")
-    return pd.Series(parsed.array.take(codes, allow_fill=True), index=values.index, name=values.name)
+    unseen = pd.Series(distinct[_parsed_dates.index.get_indexer(distinct) < 0])
+    if len(unseen):
+        parsed = pd.to_datetime(unseen, format=DATE_FORMATS[0], errors="coerce")
+        for date_format in DATE_FORMATS[1:]:
+            # Only what the earlier formats left unparsed: nearly every extract writes one format throughout.
+            unparsed = parsed.isna()
+            if unparsed.any():
+                parsed[unparsed] = pd.to_datetime(unseen[unparsed], format=date_format, errors="coerce")
+        if len(_parsed_dates) > MAX_PARSED_DATES:
+            _parsed_dates = _parsed_dates.iloc[:0]
+        _parsed_dates = pd.concat([_parsed_dates, pd.Series(parsed.astype(DATE_DTYPE).array, index=unseen.array)])
+    parsed = _parsed_dates.array.take(_parsed_dates.index.get_indexer(distinct))
+    return pd.Series(parsed.take(codes, allow_fill=True), index=values.index, name=values.name)
 
 
 def _as_dates(values: pd.Series) -> pd.Series:
@@ -330,15 +361,14 @@ def _as_dates(values: pd.Series) -> pd.Series:
     return pd.Series(pd.api.extensions.take(dates, codes, allow_fill=True, fill_value=pd.NaT), index=values.index, name=values.name)
 
 
-def postcode_sector(postcode: str | None) -> str | None:
-    """Cut a postcode to its sector ('AB1 2'): full postcodes never reach the warehouse."""
-    if postcode is None or pd.isna(postcode):
-        return None
-    compact = postcode.replace(" ", "").upper()
-    full = POSTCODE.match(compact)
-    if full:
-        return f"{full.group(1)} {full.group(2)}"
-    return compact if POSTCODE_OUTWARD.match(compact) else None
+def postcode_sectors(postcodes: pd.Series) -> pd.Series:
+    """Cut each postcode to its sector ('AB1 2'): full postcodes never reach the warehouse. Spaces (of any kind,
+    anywhere) and case are ignored; an outward code alone stays as it is; anything else becomes blank."""
+    compact = pc.utf8_upper(pc.replace_substring_regex(pyarrow.array(postcodes, type=pyarrow.string()), r"[\s\pZ]+", ""))
+    parts = pc.extract_regex(compact, POSTCODE_PARTS)
+    sectors = pc.binary_join_element_wise(pc.struct_field(parts, "outward"), pc.struct_field(parts, "sector"), " ")
+    outward_only = pc.if_else(pc.match_substring_regex(compact, POSTCODE_OUTWARD), compact, None)
+    return pd.Series(pc.coalesce(sectors, outward_only), dtype="str", index=postcodes.index, name=postcodes.name)
 
 
 def collection_year_in(path: Path) -> str | None:
@@ -728,7 +758,7 @@ def prepare_table(rows: pd.DataFrame, contract: TableContract, key: bytes) -> pd
         elif f.is_identifier:
             prepared[f.name] = pseudonymise(prepared[f.name], key)
         elif f.is_postcode:
-            prepared[f.name] = prepared[f.name].map(postcode_sector)
+            prepared[f.name] = postcode_sectors(prepared[f.name])
         elif f.is_number:
             prepared[f.name] = pd.to_numeric(prepared[f.name], errors="coerce")
     return prepared

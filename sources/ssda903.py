@@ -17,6 +17,8 @@ from sources.contracts import (
     RowRule,
     TableContract,
     check_family,
+    looked_up,
+    not_among,
     not_before,
     parse_dates,
 )
@@ -139,9 +141,7 @@ def _child_keys(rows: pd.DataFrame) -> pd.Series:
 
 
 def _episode_child_not_in_header(tables: dict[str, pd.DataFrame]) -> pd.Series:
-    episodes = tables["episodes"]
-    known = set(_child_keys(tables["header"])) if "header" in tables else set()
-    return ~_child_keys(episodes).isin(known)
+    return not_among(_child_keys(tables["episodes"]), _child_keys(tables["header"]) if "header" in tables else [])
 
 
 def _episode_overlaps_previous(tables: dict[str, pd.DataFrame]) -> pd.Series:
@@ -162,8 +162,7 @@ def _episode_before_birth(tables: dict[str, pd.DataFrame]) -> pd.Series:
     header = tables.get("header")
     if header is None or header.empty:
         return pd.Series(False, index=episodes.index)
-    births = dict(zip(_child_keys(header), parse_dates(header["DOB"])))
-    birth = pd.to_datetime(_child_keys(episodes).map(births))
+    birth = looked_up(_child_keys(episodes), _child_keys(header), parse_dates(header["DOB"]))
     return parse_dates(episodes["DECOM"]) < birth
 
 

@@ -22,7 +22,6 @@ from functools import cached_property
 from datetime import date
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -164,9 +163,9 @@ class TableContract:
         return pa.DataFrameSchema(
             {
                 f.name: pa.Column(
-                    # The rows' own text dtype: pandera compares plain `str` (pandas' NA-valued string) with it
-                    # value by value, the dearest of all the checks.
-                    pd.StringDtype("pyarrow", na_value=np.nan),
+                    # No dtype: `rows_frame` makes every column text, and pandera checks a text dtype value by
+                    # value, then formats the (empty) table of failures: a tenth of all the checking.
+                    None,
                     nullable=f.is_parent_key or not f.mandatory,
                     checks=[] if f.is_parent_key else _field_checks(f, collection_year, extract_date),
                 )
@@ -354,11 +353,9 @@ def parse_dates(values: pd.Series) -> pd.Series:
 
 
 def _as_dates(values: pd.Series) -> pd.Series:
-    """Python dates for the raw layer (NaT where there is none), one object per distinct date shared by its
-    rows: a family's rows repeat a few thousand dates millions of times."""
-    codes, distinct = pd.factorize(values)
-    dates = parse_dates(pd.Series(distinct)).dt.date.to_numpy()
-    return pd.Series(pd.api.extensions.take(dates, codes, allow_fill=True, fill_value=pd.NaT), index=values.index, name=values.name)
+    """Dates for the raw layer, as Arrow dates (missing where there is none): no Python object per value."""
+    dates = pyarrow.array(parse_dates(values)).cast(pyarrow.date32())
+    return pd.Series(pd.array(dates, dtype=pd.ArrowDtype(pyarrow.date32())), index=values.index, name=values.name)
 
 
 def postcode_sectors(postcodes: pd.Series) -> pd.Series:
@@ -395,13 +392,10 @@ TEXT = pyarrow.large_string()
 
 
 def text_table(records: list[list], columns: Iterable[str], lineage: dict, line_numbers: list[int]) -> pyarrow.Table:
-    """Rows of text as read (a list per row), blanks as missing, with lineage columns."""
+    """Rows of text as read (a list per row), with lineage columns."""
     columns = list(columns)
     values = list(zip(*records)) or [() for _ in columns]
-    return with_lineage(
-        {name: blank_as_missing(pyarrow.array(column, TEXT)) for name, column in zip(columns, values)},
-        lineage, line_numbers,
-    )
+    return with_lineage({name: pyarrow.array(column, TEXT) for name, column in zip(columns, values)}, lineage, line_numbers)
 
 
 def blank_as_missing(texts: pyarrow.Array) -> pyarrow.Array:
@@ -421,14 +415,16 @@ def with_lineage(texts: dict[str, pyarrow.Array], lineage: dict, line_numbers) -
 
 def rows_frame(tables: list[pyarrow.Table]) -> pd.DataFrame:
     """One table's rows from all of a family's files, as pandas: text as Arrow-backed strings (string methods,
-    code-list and pattern checks then run over whole columns), each row's line number as an integer, and the
-    line of each field's XML element as a nullable integer (missing in a CSV's rows)."""
+    code-list and pattern checks then run over whole columns) trimmed and a blank value missing, each row's line
+    number as an integer, and the line of each field's XML element as a nullable integer (missing in a CSV's
+    rows). Blanks are made missing here, once per table: per file, a regional pool's thousands of small files
+    made it the dearest part of reading them."""
     rows = pyarrow.concat_tables(tables, promote_options="default")
     line_columns = {field_line_column(name) for name in rows.column_names}
     return pd.DataFrame({
         name: column.to_pandas(types_mapper={pyarrow.int64(): pd.Int64Dtype()}.get) if name in line_columns
         else column.to_numpy() if name == "source_row_number"
-        else pd.Series(column, dtype="str")
+        else pd.Series(blank_as_missing(column), dtype="str")
         for name, column in zip(rows.column_names, rows.columns)
     })
 

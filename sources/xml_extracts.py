@@ -16,7 +16,6 @@ from sources.contracts import (
     TEXT,
     Fault,
     TableContract,
-    blank_as_missing,
     field_line_column,
     with_lineage,
 )
@@ -153,7 +152,7 @@ class ModuleColumns:
         if not self.lines:
             return
         for texts, arrays in zip(self.texts, self.text_arrays):
-            arrays.append(blank_as_missing(pa.array(texts, TEXT)))
+            arrays.append(pa.array(texts, TEXT))
             texts.clear()
         for lines, arrays in zip(self.field_lines, self.field_line_arrays):
             arrays.append(pa.array(lines, pa.int64()))

@@ -417,14 +417,14 @@ def rows_frame(tables: list[pyarrow.Table]) -> pd.DataFrame:
     """One table's rows from all of a family's files, as pandas: text as Arrow-backed strings (string methods,
     code-list and pattern checks then run over whole columns) trimmed and a blank value missing, each row's line
     number as an integer, and the line of each field's XML element as a nullable integer (missing in a CSV's
-    rows). Blanks are made missing here, once per table: per file, a regional pool's thousands of small files
-    made it the dearest part of reading them."""
+    rows). Blanks are made missing here, once per table (per file, a regional pool's thousands of small files
+    made it the dearest part of reading them), in every column but the lineage, which the reader wrote."""
     rows = pyarrow.concat_tables(tables, promote_options="default")
     line_columns = {field_line_column(name) for name in rows.column_names}
     return pd.DataFrame({
         name: column.to_pandas(types_mapper={pyarrow.int64(): pd.Int64Dtype()}.get) if name in line_columns
         else column.to_numpy() if name == "source_row_number"
-        else pd.Series(blank_as_missing(column), dtype="str")
+        else pd.Series(column if name in LINEAGE_COLUMNS else blank_as_missing(column), dtype="str")
         for name, column in zip(rows.column_names, rows.columns)
     })
 
@@ -589,12 +589,16 @@ def normalise_rows(rows: pd.DataFrame, contract: TableContract, result: Contract
         if not f.is_identifier:
             continue
         values = rows[f.name]
-        float_like = values.str.match(FLOAT_SUFFIX.pattern, na=False)
-        for position in rows.index[float_like]:
-            result.faults.append(_row_fault(rows, position, contract, f.name, RULE_FLOAT_SUFFIX, "repaired", WARNING))
-        values = values.where(~float_like, values.str.replace(FLOAT_SUFFIX.pattern, r"\1", regex=True))
-        rows[f.name] = values
-        numeric = values.str.fullmatch(r"\d+", na=False)
+        # The pattern is tried only on values with a point, and they are rare: over every value of a large county's
+        # CCIS months, it and the repair took a second.
+        float_like = values.str.contains(".", regex=False, na=False)
+        if float_like.any():
+            float_like &= values.str.match(FLOAT_SUFFIX.pattern, na=False)
+            for position in rows.index[float_like]:
+                result.faults.append(_row_fault(rows, position, contract, f.name, RULE_FLOAT_SUFFIX, "repaired", WARNING))
+            values = values.where(~float_like, values.str.replace(FLOAT_SUFFIX.pattern, r"\1", regex=True))
+            rows[f.name] = values
+        numeric = pd.Series(pc.fill_null(pc.utf8_is_decimal(pyarrow.array(values, TEXT)), False).to_numpy(zero_copy_only=False), index=values.index)
         padded = numeric & values.str.startswith("0", na=False)
         if padded.sum() == 0:
             continue

@@ -101,7 +101,7 @@ def plain_rows(data: bytes, encoding: str, columns: int) -> pa.Table | None:
     empty line is a row of empty cells to Arrow, left out later as the csv module leaves it out; a line of spaces
     is one cell, narrower than the header. Anything else is None and is read row by row by the csv module, which
     reports what is wrong with it; both give the same rows and line numbers (tests/test_csv_tables.py)."""
-    if columns < 2 or b'"' in data or b"\r" in data.replace(b"\r\n", b"") or b"\x00" in data:
+    if columns < 2 or b'"' in data or data.count(b"\r") != data.count(b"\r\n") or b"\x00" in data:
         return None
     # UTF-8 is read by Arrow itself; named as any other encoding (even "utf-8-sig") it is decoded through Python's
     # codecs first, a third of the reading time. A BOM is in the header line, which is skipped.

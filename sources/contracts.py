@@ -32,10 +32,10 @@ from sources.pseudonymise import normalised_identifiers, pseudonymise
 
 LINEAGE_COLUMNS = ("la_code", "collection_year", "source_file", "source_row_number")
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d")
+DATE_DTYPE = "datetime64[us]"
 # Every date text parsed so far in this process, and what it parsed to (NaT if nothing): a few thousand days
 # over the years of a landing. Started again past the bound, so a process reading many landings stays small.
 MAX_PARSED_DATES = 1_000_000
-DATE_DTYPE = "datetime64[us]"
 _parsed_dates = pd.Series(pd.array([], dtype=DATE_DTYPE), index=pd.Index([], dtype="str"))
 IDENTIFIER_PATTERN = r"^[A-Za-z0-9]{1,20}$"
 QUOTABLE_CODE = re.compile(r"^[A-Za-z0-9]{1,8}$")
@@ -183,10 +183,8 @@ def _field_checks(f: Field, collection_year: str | None, extract_date: date) -> 
     if f.code_list:
         # Arrow's own membership test: pandas' `isin` on Arrow text turns every code of the list into a scalar first.
         allowed = pyarrow.array(sorted(codes(f.code_list, collection_year)), TEXT)
-        return [pa.Check(
-            lambda values: pd.Series(pc.is_in(pyarrow.array(values, TEXT), value_set=allowed).to_numpy(zero_copy_only=False), index=values.index),
-            error=code_list_rule(f.code_list),
-        )]
+        return [pa.Check(lambda values: text_test(values, lambda texts: pc.is_in(texts, value_set=allowed)),
+                         error=code_list_rule(f.code_list))]
     if f.is_date:
         checks = [pa.Check(lambda values: parse_dates(values).notna(), error=RULE_DATE)]
         if not f.may_be_future:
@@ -398,6 +396,12 @@ def text_table(records: list[list], columns: Iterable[str], lineage: dict, line_
     return with_lineage({name: pyarrow.array(column, TEXT) for name, column in zip(columns, values)}, lineage, line_numbers)
 
 
+def text_test(values: pd.Series, test: Callable[[pyarrow.Array], pyarrow.Array]) -> pd.Series:
+    """An Arrow test of each text (false for a missing one), as a boolean column of the same rows."""
+    passed = pc.fill_null(test(pyarrow.array(values, TEXT)), False)
+    return pd.Series(passed.to_numpy(zero_copy_only=False), index=values.index)
+
+
 def blank_as_missing(texts: pyarrow.Array) -> pyarrow.Array:
     """Text as an extract's rows keep it: trimmed, and a blank value missing."""
     trimmed = pc.utf8_trim_whitespace(texts)
@@ -598,7 +602,7 @@ def normalise_rows(rows: pd.DataFrame, contract: TableContract, result: Contract
                 result.faults.append(_row_fault(rows, position, contract, f.name, RULE_FLOAT_SUFFIX, "repaired", WARNING))
             values = values.where(~float_like, values.str.replace(FLOAT_SUFFIX.pattern, r"\1", regex=True))
             rows[f.name] = values
-        numeric = pd.Series(pc.fill_null(pc.utf8_is_decimal(pyarrow.array(values, TEXT)), False).to_numpy(zero_copy_only=False), index=values.index)
+        numeric = text_test(values, pc.utf8_is_decimal)
         padded = numeric & values.str.startswith("0", na=False)
         if padded.sum() == 0:
             continue

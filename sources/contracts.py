@@ -14,11 +14,13 @@ A fault never carries an identifier or a personal value: only short codes are qu
 
 import gc
 import json
+import multiprocessing
+import os
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +49,10 @@ LA_FOLDER = re.compile(r"^\d{3}$")
 # A large county's family (at most 390 MB of files) is one batch; checked one LA at a time, a regional pool's
 # families paid each validation's fixed cost per LA (SSDA903 took 16 s, against 9 s all together).
 LA_BATCH_FILE_BYTES = 400_000_000
+# The XML readers visit every element from Python, one core's work: a batch of returns at least this large is
+# read by a worker process per core (a large county's CIN returns: 12.5 s read here, 8.1 s by two workers). A
+# smaller batch is read here: starting the workers and copying the rows back would cost more than they save.
+READ_IN_WORKERS_BYTES = 32_000_000
 
 RULE_MANDATORY = "mandatory field is present"
 RULE_IDENTIFIER = "identifier is letters and digits, at most 20 characters"
@@ -450,11 +456,16 @@ def check_family(
     key: bytes,
     settings: CheckSettings,
     cross_table_rules: tuple[CrossTableRule, ...] = (),
+    read_in_workers: bool = False,
 ) -> ContractResult:
     """Read every extract file of a family, check it against its contracts, and keep what passed.
 
     `read_file(path, lineage)` turns one file into text rows per table (or file faults); lineage holds the
-    file name, its LA and its collection year, which readers may correct from the file's own header.
+    file name, its LA and its collection year, which readers may correct from the file's own header. With
+    `read_in_workers`, for a reader that spends its time in Python, a large batch's files are read by a worker
+    process per core (`READ_IN_WORKERS_BYTES`); `read_file` must then be a module's function. Arrow reads a CSV
+    file in C: copying its rows back from a worker cost more than it saved (large's CCIS months, 8.4 s against
+    11.5 s).
 
     A regional pool's LAs are checked a batch at a time (`LA_BATCH_FILE_BYTES`): every rule holds within an LA
     (a key, a parent record, the latest submission, the width of padded identifiers), so a batch of whole LAs
@@ -465,7 +476,9 @@ def check_family(
     files = sorted(p for p in family_dir.rglob("*") if p.is_file() and p.suffix.lower() in file_suffixes) if family_dir.is_dir() else []
     passed: dict[str, list[pyarrow.Table]] = {contract.table: [] for contract in contracts}
     for batch in _la_batches(files, family_dir):
-        batch_rows = _checked_rows(family, family_dir, batch, contracts, read_file, key, settings, cross_table_rules, result)
+        lineages = _lineages(batch, family_dir, settings)
+        extracts = _read_files(read_file, batch, lineages, read_in_workers)
+        batch_rows = _checked_rows(family, family_dir, batch, lineages, extracts, contracts, key, settings, cross_table_rules, result)
         for table, rows in batch_rows.items():
             passed[table].append(_compact(rows))
     for contract in contracts:
@@ -509,24 +522,18 @@ def _checked_rows(
     family: str,
     family_dir: Path,
     files: list[Path],
+    lineages: list[dict],
+    extracts: Iterable[ExtractRows],
     contracts: tuple[TableContract, ...],
-    read_file: Callable[[Path, dict], ExtractRows],
     key: bytes,
     settings: CheckSettings,
     cross_table_rules: tuple[CrossTableRule, ...],
     result: ContractResult,
 ) -> dict[str, pd.DataFrame]:
-    """The rows of `files` (whole LAs') that passed, typed for the raw layer, per table; their faults, counts and
-    rejected records are added to `result`."""
+    """The rows of `files` (whole LAs', read into `extracts`) that passed, typed for the raw layer, per table; their
+    faults, counts and rejected records are added to `result`."""
     by_table: dict[str, list[pyarrow.Table]] = {contract.table: [] for contract in contracts}
-    for path in files:
-        lineage = {
-            "la_code": la_code_in(path, family_dir) or settings.default_la_code,
-            "collection_year": collection_year_in(path.relative_to(family_dir)),
-            "source_file": str(path.relative_to(family_dir)),
-        }
-        with _cycle_collector_paused():
-            extract = read_file(path, lineage)
+    for path, lineage, extract in zip(files, lineages, extracts):
         result.faults.extend(extract.faults)
         foreign = _foreign_la_fault(family, path, family_dir, extract, settings.default_la_code)
         if foreign:
@@ -559,14 +566,42 @@ def _checked_rows(
     return {table: prepare_table(accepted.pop(table), contract_of[table], key) for table in list(accepted)}
 
 
-@contextmanager
-def _cycle_collector_paused() -> Iterator[None]:
+def _lineages(files: list[Path], family_dir: Path, settings: CheckSettings) -> list[dict]:
+    return [
+        {
+            "la_code": la_code_in(path, family_dir) or settings.default_la_code,
+            "collection_year": collection_year_in(path.relative_to(family_dir)),
+            "source_file": str(path.relative_to(family_dir)),
+        }
+        for path in files
+    ]
+
+
+def _read_files(read_file: Callable[[Path, dict], ExtractRows], files: list[Path], lineages: list[dict],
+                in_workers: bool) -> Iterator[ExtractRows]:
+    """What `read_file` made of each file, in order. A reader's error (a network share gone) is raised here
+    wherever the file was read."""
+    read = partial(_read_file_without_cycle_collection, read_file)
+    workers = min(os.cpu_count() or 1, len(files))
+    if not in_workers or workers < 2 or sum(path.stat().st_size for path in files) < READ_IN_WORKERS_BYTES:
+        yield from map(read, files, lineages)
+        return
+    # A fork server starts clean (none of Dagster's, DuckDB's or Arrow's threads to fork) and imports the readers
+    # once a process. A batch's workers are forked from it and stop with the batch: they hold no memory while its
+    # rows are checked.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sources.families"])
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        yield from pool.map(read, files, lineages)
+
+
+def _read_file_without_cycle_collection(read_file: Callable[[Path, dict], ExtractRows], path: Path, lineage: dict) -> ExtractRows:
     """Reading a file creates millions of small lists and strings and no reference cycles; left running, the
     cycle collector rescans them again and again as they accumulate (a tenth to a sixth of the reading time)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        yield
+        return read_file(path, lineage)
     finally:
         if was_enabled:
             gc.enable()

@@ -201,5 +201,6 @@ def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> Co
     """The SEN2 files in `<landing>/sen2/` (the XML return, or its modules as CSV), checked against their
     contracts."""
     return check_family(
-        FAMILY, landing_dir / FAMILY, CONTRACTS, read_file, (".xml", ".csv"), key, settings, CROSS_TABLE_RULES
+        FAMILY, landing_dir / FAMILY, CONTRACTS, read_file, (".xml", ".csv"), key, settings, CROSS_TABLE_RULES,
+        read_in_workers=True,
     )

@@ -6,6 +6,7 @@ import re
 import secrets
 import shutil
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pyarrow as pa
@@ -175,6 +176,34 @@ def test_a_regional_pools_las_are_checked_as_each_la_alone(defective_extracts, t
                 parts = [decoded(result.tables[table]) for result in each if table in result.tables]
                 assert decoded(rows).equals(pa.concat_tables(parts, promote_options="permissive")), table
         assert row_faults, "the defective LA's rows were not checked"
+
+
+def test_returns_read_by_worker_processes_check_as_when_read_here(defective_extracts, monkeypatch):
+    """A large batch of XML returns is read by a worker process per core: the rows, the faults (with the lines
+    they name) and the rejected records are those of reading the same files in this process."""
+    key = secrets.token_bytes(16)
+    pools = []
+
+    class RecordedPool(ProcessPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            pools.append(args)
+            super().__init__(*args, **kwargs)
+
+    read_here = {family: CHECKERS[family](defective_extracts, key, SETTINGS) for family in ("cin", "sen2")}
+    assert not pools
+    monkeypatch.setattr(contracts, "READ_IN_WORKERS_BYTES", 0)
+    monkeypatch.setattr(contracts, "ProcessPoolExecutor", RecordedPool)
+    monkeypatch.setattr(contracts.os, "cpu_count", lambda: 2)
+
+    for family, here in read_here.items():
+        in_workers = CHECKERS[family](defective_extracts, key, SETTINGS)
+        assert here.faults and in_workers.faults == here.faults, family
+        assert in_workers.rejected_records == here.rejected_records, family
+        assert (in_workers.files_read, in_workers.rows_read) == (here.files_read, here.rows_read), family
+        assert in_workers.tables.keys() == here.tables.keys(), family
+        for table, rows in here.tables.items():
+            assert decoded(in_workers.tables[table]).equals(decoded(rows)), table
+    assert len(pools) == 2
 
 
 def decoded(table: pa.Table) -> pa.Table:

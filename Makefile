@@ -15,11 +15,14 @@ export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
 install: $(STAMP)
 
-# uv installs the pinned set in seconds; pip alone takes over a minute.
+# uv installs the pinned set in seconds; pip alone takes over a minute. Unlike pip, uv leaves the packages
+# uncompiled, and where Python may not write bytecode (PYTHONDONTWRITEBYTECODE, as containers often set, or a
+# read-only environment) every process then compiles Dagster, dbt and Great Expectations again: a refresh's
+# imports took twice as long (bench/notes.md).
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e '.[test]'
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]'
 	touch $(STAMP)
 
 # dagster-dbt reads the dbt manifest when the definitions load, so it is built before anything runs.

@@ -16,7 +16,6 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from orchestration.refresh_record import record_refresh
 from orchestration.settings import DEFAULT_LANDING_DIR, Settings
 
 EXIT_PUBLISHED, EXIT_ERROR, EXIT_BLOCKED = 0, 1, 2
@@ -70,13 +69,15 @@ def run_refresh(settings: Settings, full: bool = False) -> RefreshOutcome:
     progress (orchestration/progress.py). Dagster's console log and the dbt output dagster-dbt echoes to stdout
     are kept off the terminal: the UI shows the former, and dbt's log of the latest refresh is
     dbt_project/target/refresh/dbt.log."""
+    # Imported here, not with the module: each worker that reads XML returns imports the program's main module,
+    # this one under `csdw`, and needs none of Dagster (about 2 s a worker).
     import dagster as dg
 
     from orchestration.definitions import build_definitions
     from orchestration.progress import RefreshProgress
     from orchestration.publish import published_warehouse
     from orchestration.refresh_inputs import as_tags, changed_families, current_inputs, published_inputs
-    from orchestration.refresh_record import last_status, record_unchanged
+    from orchestration.refresh_record import last_status, record_refresh, record_unchanged
     from orchestration.resources import Warehouse
     from sources.families import CHECKERS
     from sources.pseudonymise import MissingPseudonymKey

@@ -238,5 +238,5 @@ def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> Co
     """The CIN census files in `<landing>/cin/`, flattened and checked against their contracts."""
     return check_family(
         FAMILY, landing_dir / FAMILY, CONTRACTS, read_cin_file, (".xml",), key, settings, CROSS_TABLE_RULES,
-        read_in_workers=True,
+        worker_suffixes=(".xml",),
     )

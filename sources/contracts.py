@@ -12,6 +12,7 @@ which stops the refresh too. Repairs (an identifier exported as `123.0`) are war
 A fault never carries an identifier or a personal value: only short codes are quoted back.
 """
 
+import contextlib
 import gc
 import json
 import multiprocessing
@@ -19,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from datetime import date
@@ -53,6 +55,9 @@ LA_BATCH_FILE_BYTES = 400_000_000
 # read by a worker process per core (a large county's CIN returns: 12.5 s read here, 8.1 s by two workers). A
 # smaller batch is read here: starting the workers and copying the rows back would cost more than they save.
 READ_IN_WORKERS_BYTES = 32_000_000
+# At most this many workers: each holds its imports and a file's rows, and the memory targets were measured
+# with two (bench/notes.md).
+MAX_READ_WORKERS = 2
 
 RULE_MANDATORY = "mandatory field is present"
 RULE_IDENTIFIER = "identifier is letters and digits, at most 20 characters"
@@ -456,16 +461,16 @@ def check_family(
     key: bytes,
     settings: CheckSettings,
     cross_table_rules: tuple[CrossTableRule, ...] = (),
-    read_in_workers: bool = False,
+    worker_suffixes: tuple[str, ...] = (),
 ) -> ContractResult:
     """Read every extract file of a family, check it against its contracts, and keep what passed.
 
     `read_file(path, lineage)` turns one file into text rows per table (or file faults); lineage holds the
-    file name, its LA and its collection year, which readers may correct from the file's own header. With
-    `read_in_workers`, for a reader that spends its time in Python, a large batch's files are read by a worker
-    process per core (`READ_IN_WORKERS_BYTES`); `read_file` must then be a module's function. Arrow reads a CSV
-    file in C: copying its rows back from a worker cost more than it saved (large's CCIS months, 8.4 s against
-    11.5 s).
+    file name, its LA and its collection year, which readers may correct from the file's own header. The files
+    with a suffix in `worker_suffixes` (those whose reader spends its time in Python) are read by a worker process
+    per core, up to `MAX_READ_WORKERS`, when a batch has `READ_IN_WORKERS_BYTES` of them; `read_file` must then be
+    a module's function. Arrow reads a CSV file in C: copying its rows back from a worker cost more than it saved
+    (large's CCIS months, 8.4 s against 11.5 s).
 
     A regional pool's LAs are checked a batch at a time (`LA_BATCH_FILE_BYTES`): every rule holds within an LA
     (a key, a parent record, the latest submission, the width of padded identifiers), so a batch of whole LAs
@@ -477,8 +482,8 @@ def check_family(
     passed: dict[str, list[pyarrow.Table]] = {contract.table: [] for contract in contracts}
     for batch in _la_batches(files, family_dir):
         lineages = _lineages(batch, family_dir, settings)
-        extracts = _read_files(read_file, batch, lineages, read_in_workers)
-        batch_rows = _checked_rows(family, family_dir, batch, lineages, extracts, contracts, key, settings, cross_table_rules, result)
+        with contextlib.closing(_read_files(read_file, batch, lineages, worker_suffixes)) as extracts:
+            batch_rows = _checked_rows(family, family_dir, batch, lineages, extracts, contracts, key, settings, cross_table_rules, result)
         for table, rows in batch_rows.items():
             passed[table].append(_compact(rows))
     for contract in contracts:
@@ -533,7 +538,8 @@ def _checked_rows(
     """The rows of `files` (whole LAs', read into `extracts`) that passed, typed for the raw layer, per table; their
     faults, counts and rejected records are added to `result`."""
     by_table: dict[str, list[pyarrow.Table]] = {contract.table: [] for contract in contracts}
-    for path, lineage, extract in zip(files, lineages, extracts):
+    # Strict, so the reading ends (and its workers stop) once the last file is read, before the rows are checked.
+    for path, lineage, extract in zip(files, lineages, extracts, strict=True):
         result.faults.extend(extract.faults)
         foreign = _foreign_la_fault(family, path, family_dir, extract, settings.default_la_code)
         if foreign:
@@ -578,21 +584,40 @@ def _lineages(files: list[Path], family_dir: Path, settings: CheckSettings) -> l
 
 
 def _read_files(read_file: Callable[[Path, dict], ExtractRows], files: list[Path], lineages: list[dict],
-                in_workers: bool) -> Iterator[ExtractRows]:
-    """What `read_file` made of each file, in order. A reader's error (a network share gone) is raised here
-    wherever the file was read."""
+                worker_suffixes: tuple[str, ...]) -> Iterator[ExtractRows]:
+    """What `read_file` made of each file, in order; the files with a suffix in `worker_suffixes` by worker
+    processes when there are enough of them. An error a reader raises is raised here, wherever it was read."""
     read = partial(_read_file_without_cycle_collection, read_file)
-    workers = min(os.cpu_count() or 1, len(files))
-    if not in_workers or workers < 2 or sum(path.stat().st_size for path in files) < READ_IN_WORKERS_BYTES:
+    in_workers = [path.suffix.lower() in worker_suffixes for path in files]
+    workers = min(os.cpu_count() or 1, MAX_READ_WORKERS, sum(in_workers))
+    worker_bytes = sum(path.stat().st_size for path, in_worker in zip(files, in_workers) if in_worker)
+    if workers < 2 or worker_bytes < READ_IN_WORKERS_BYTES:
         yield from map(read, files, lineages)
         return
     # A fork server starts clean (none of Dagster's, DuckDB's or Arrow's threads to fork) and imports the readers
-    # once a process. A batch's workers are forked from it and stop with the batch: they hold no memory while its
-    # rows are checked.
+    # once a process. A batch's workers are forked from it and stop once its files are read.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sources.families"])
+    picked = [(path, lineage) for path, lineage, in_worker in zip(files, lineages, in_workers) if in_worker]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        yield from pool.map(read, files, lineages)
+        read_by_workers = pool.map(read, *zip(*picked))
+        for path, lineage, in_worker in zip(files, lineages, in_workers):
+            yield _next_from_worker(read_by_workers, path) if in_worker else read(path, lineage)
+
+
+def _next_from_worker(read_by_workers: Iterator[ExtractRows], path: Path) -> ExtractRows:
+    """The next file a worker read, or the error its reader raised, as the reader raised it."""
+    try:
+        return next(read_by_workers)
+    except BrokenProcessPool:
+        raise BrokenProcessPool(
+            f"the worker process reading {path.parent.name}/{path.name} stopped without a result: killed, most "
+            "likely for want of memory (see READ_IN_WORKERS_BYTES and MAX_READ_WORKERS in sources/contracts.py)"
+        ) from None
+    except Exception as error:
+        # The worker's traceback comes as the error's cause, which a refresh's summary would name in its place.
+        error.add_note(str(error.__cause__))
+        raise error from None
 
 
 def _read_file_without_cycle_collection(read_file: Callable[[Path, dict], ExtractRows], path: Path, lineage: dict) -> ExtractRows:

@@ -202,5 +202,5 @@ def check_extracts(landing_dir: Path, key: bytes, settings: CheckSettings) -> Co
     contracts."""
     return check_family(
         FAMILY, landing_dir / FAMILY, CONTRACTS, read_file, (".xml", ".csv"), key, settings, CROSS_TABLE_RULES,
-        read_in_workers=True,
+        worker_suffixes=(".xml",),
     )

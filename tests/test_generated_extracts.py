@@ -28,6 +28,7 @@ from sources.contracts import (
     CheckSettings,
     Fault,
 )
+from sources.cin import CONTRACTS as CIN_CONTRACTS
 from sources.families import CHECKERS
 from sources.synthetic.generate import DEFAULT_REFERENCE, generate
 from sources.synthetic.targets import SCALES
@@ -182,18 +183,18 @@ def test_returns_read_by_worker_processes_check_as_when_read_here(defective_extr
     """A large batch of XML returns is read by a worker process per core: the rows, the faults (with the lines
     they name) and the rejected records are those of reading the same files in this process."""
     key = secrets.token_bytes(16)
-    pools = []
+    pool_workers = []
 
     class RecordedPool(ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs):
-            pools.append(args)
-            super().__init__(*args, **kwargs)
+        def __init__(self, max_workers, **kwargs):
+            pool_workers.append(max_workers)
+            super().__init__(max_workers, **kwargs)
 
     read_here = {family: CHECKERS[family](defective_extracts, key, SETTINGS) for family in ("cin", "sen2")}
-    assert not pools
+    assert not pool_workers
     monkeypatch.setattr(contracts, "READ_IN_WORKERS_BYTES", 0)
     monkeypatch.setattr(contracts, "ProcessPoolExecutor", RecordedPool)
-    monkeypatch.setattr(contracts.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(contracts.os, "cpu_count", lambda: 8)
 
     for family, here in read_here.items():
         in_workers = CHECKERS[family](defective_extracts, key, SETTINGS)
@@ -203,7 +204,25 @@ def test_returns_read_by_worker_processes_check_as_when_read_here(defective_extr
         assert in_workers.tables.keys() == here.tables.keys(), family
         for table, rows in here.tables.items():
             assert decoded(in_workers.tables[table]).equals(decoded(rows)), table
-    assert len(pools) == 2
+    assert pool_workers == [contracts.MAX_READ_WORKERS] * 2
+
+
+def unreadable(path: Path, lineage: dict):
+    raise PermissionError(f"{path.name}: permission denied")
+
+
+def test_a_readers_error_in_a_worker_is_raised_as_the_reader_raised_it(defective_extracts, monkeypatch):
+    """An OSError is retried by the ingest step and named in the refresh's summary, so it must come out of a
+    worker as itself, with the worker's traceback kept as a note rather than as its cause."""
+    monkeypatch.setattr(contracts, "READ_IN_WORKERS_BYTES", 0)
+    monkeypatch.setattr(contracts.os, "cpu_count", lambda: 2)
+
+    with pytest.raises(PermissionError, match="permission denied") as raised:
+        contracts.check_family("cin", defective_extracts / "cin", CIN_CONTRACTS, unreadable, (".xml",),
+                               secrets.token_bytes(16), SETTINGS, worker_suffixes=(".xml",))
+
+    assert raised.value.__cause__ is None
+    assert "in unreadable" in "".join(raised.value.__notes__)
 
 
 def decoded(table: pa.Table) -> pa.Table:

@@ -19,7 +19,7 @@ install: $(STAMP)
 # uncompiled, and where Python may not write bytecode (PYTHONDONTWRITEBYTECODE, as containers often set, or a
 # read-only environment) every process then compiles Dagster, dbt and Great Expectations again: a refresh's
 # imports took twice as long (bench/notes.md).
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip uv
 	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e '.[test]'

@@ -14,6 +14,7 @@ Run from the project folder: `python -m bench.run --scales medium,large --runs 3
 """
 
 import argparse
+import contextlib
 import graphlib
 import json
 import os
@@ -298,8 +299,10 @@ def micro(kind: str, path: Path, la_code: str) -> dict:
     from sources.xml_extracts import iter_elements
 
     settings = CheckSettings.for_extracts(DEFAULT_REFERENCE, la_code, 5.0)
-    # The peak is started again here, or a higher one while importing would hide what the reading holds.
-    Path("/proc/self/clear_refs").write_text("5")
+    # The peak is started again here, or a higher one while importing would hide what the reading holds (where the
+    # kernel lets a process do so).
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
     rss_before = process_memory("VmRSS")
     started_wall, started_cpu = time.perf_counter(), time.process_time()
     if kind == "ssda903":

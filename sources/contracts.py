@@ -23,6 +23,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property, partial
+from itertools import compress
 from datetime import date
 from pathlib import Path
 
@@ -590,7 +591,7 @@ def _read_files(read_file: Callable[[Path, dict], ExtractRows], files: list[Path
     read = partial(_read_file_without_cycle_collection, read_file)
     in_workers = [path.suffix.lower() in worker_suffixes for path in files]
     workers = min(os.cpu_count() or 1, MAX_READ_WORKERS, sum(in_workers))
-    worker_bytes = sum(path.stat().st_size for path, in_worker in zip(files, in_workers) if in_worker)
+    worker_bytes = sum(path.stat().st_size for path in compress(files, in_workers))
     if workers < 2 or worker_bytes < READ_IN_WORKERS_BYTES:
         yield from map(read, files, lineages)
         return
@@ -598,9 +599,8 @@ def _read_files(read_file: Callable[[Path, dict], ExtractRows], files: list[Path
     # once a process. A batch's workers are forked from it and stop once its files are read.
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["sources.families"])
-    picked = [(path, lineage) for path, lineage, in_worker in zip(files, lineages, in_workers) if in_worker]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        read_by_workers = pool.map(read, *zip(*picked))
+        read_by_workers = pool.map(read, compress(files, in_workers), compress(lineages, in_workers))
         for path, lineage, in_worker in zip(files, lineages, in_workers):
             yield _next_from_worker(read_by_workers, path) if in_worker else read(path, lineage)
 

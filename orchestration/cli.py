@@ -238,7 +238,12 @@ def validate(settings: Settings) -> int:
     from sources.contracts import CheckSettings
 
     check_settings = CheckSettings.for_extracts(settings.reference_date, settings.la_code, settings.max_rejected_percent)
-    return validate_landing(settings.landing_dir, check_settings, console)
+    try:
+        return validate_landing(settings.landing_dir, check_settings, console)
+    except OSError as error:
+        # A refresh would try again (the share may be back in a moment); validate says so and stops.
+        console.print(f"[red]A file could not be read[/] ({error}); a refresh would try again, then fail.")
+        return EXIT_ERROR
 
 
 def latest_measures(warehouse: Path, period: date | None = None) -> list[dict]:

@@ -183,7 +183,7 @@ def read_cin_file(path: Path, lineage: dict) -> ExtractRows:
                 lineage["la_code"] = lea or lineage["la_code"]
             else:
                 _read_child(element, tables)
-    except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
+    except (etree.XMLSyntaxError, UnsafeXml) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
     return ExtractRows(tables.tables())
 

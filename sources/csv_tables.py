@@ -87,7 +87,7 @@ def read_csv_file(path: Path, lineage: dict, contracts: tuple[TableContract, ...
                 return ExtractRows(faults=[Fault(family, contract.table, source, None, "(file)", RULE_READABLE,
                                                  "the file ends in the middle of a row: it looks truncated")])
             rows = text_table(records, contract.columns, lineage, line_numbers)
-    except (OSError, UnicodeError, csv.Error) as error:
+    except (UnicodeError, csv.Error) as error:
         return ExtractRows(faults=[Fault(family, "?", source, None, "(file)", RULE_READABLE, type(error).__name__)])
     extra = [name for name in header if name.upper() not in {column.upper() for column in contract.columns}]
     faults = [Fault(family, contract.table, source, None, ", ".join(extra), RULE_COLUMNS,

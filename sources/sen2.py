@@ -166,7 +166,7 @@ def read_sen2_file(path: Path, lineage: dict) -> ExtractRows:
                 lineage["la_code"] = lea or lineage["la_code"]
             else:
                 _read_person(element, tables)
-    except (etree.XMLSyntaxError, UnsafeXml, OSError) as error:
+    except (etree.XMLSyntaxError, UnsafeXml) as error:
         return ExtractRows(faults=[xml_file_fault(FAMILY, lineage["source_file"], error)])
     lineage["collection_year"] = census_year_of(header_year, lineage["collection_year"])
     return ExtractRows(tables.tables())

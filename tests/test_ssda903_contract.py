@@ -1,7 +1,9 @@
 """The SSDA903 pandera contracts: clean extracts pass; each broken rule is caught, named and located."""
 
 import dataclasses
+import errno
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -314,6 +316,19 @@ def test_an_unknown_table_and_a_truncated_file_stop_the_refresh(settings, write_
         ("cut_episodes.csv", "file is readable"),
         ("notes.csv", "file is a known extract table"),
     ]
+
+
+def test_an_io_error_reading_a_file_is_raised_naming_it_not_made_a_fault(settings, write_ssda903, monkeypatch):
+    """The landing share dropping out is not a broken extract: the ingest step retries an OSError."""
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+
+    def share_dropped_out(path: Path) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(Path, "read_bytes", share_dropped_out)
+
+    with pytest.raises(OSError, match=r"\[Errno 5\] Input/output error: 'episodes.csv'"):
+        check_extracts(settings.landing_dir, KEY, TOLERANT)
 
 
 def test_extra_columns_are_ignored_with_a_warning(settings):

@@ -1,4 +1,8 @@
-"""`csdw validate`: errors and warnings by file, row, field and rule; exit 1 only on blocking faults."""
+"""`csdw validate`: errors and warnings by file, row, field and rule; exit 1 only on blocking faults or a file it
+could not read."""
+
+import errno
+from pathlib import Path
 
 from orchestration import cli
 from tests.conftest import episode, header, write_table
@@ -34,3 +38,17 @@ def test_validate_loads_nothing(settings, write_ssda903):
     cli.main(["validate", str(settings.landing_dir)])
 
     assert not settings.warehouse_path.parent.exists()
+
+
+def test_validate_exits_1_naming_a_file_it_could_not_read(settings, write_ssda903, monkeypatch, capsys):
+    write_ssda903([episode("CHILD1", "01/04/2024")])
+
+    def share_dropped_out(path: Path) -> bytes:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(Path, "read_bytes", share_dropped_out)
+
+    exit_code = cli.main(["validate", str(settings.landing_dir)])
+
+    assert exit_code == 1
+    assert "could not be read ([Errno 5] Input/output error: 'episodes.csv')" in capsys.readouterr().out

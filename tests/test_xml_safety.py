@@ -1,11 +1,12 @@
-"""Every XML return (CIN census, SEN2) is read safely: hostile XML is refused without expanding anything, and
-a truncated file stops the refresh with its line named."""
+"""Every XML return (CIN census, SEN2) is read safely: hostile XML is refused without expanding anything, a
+truncated file stops the refresh with its line named, and an I/O error part-way is raised for the step to retry."""
 
 import dataclasses
+import errno
 
 import pytest
 
-from sources import cin, sen2
+from sources import cin, sen2, xml_extracts
 from tests.conftest import CHECK_SETTINGS, TEST_KEY
 from tests.test_cin_contract import child, cin_xml
 from tests.test_sen2_contract import person, sen2_xml
@@ -51,3 +52,20 @@ def test_a_truncated_file_stops_with_the_line_named(settings, family):
     assert fault.rule == "file is readable"
     assert "not well-formed XML near line" in fault.message
     assert result.tables == {}
+
+
+@pytest.mark.parametrize("family", FAMILIES)
+def test_an_io_error_part_way_through_a_return_is_raised_naming_the_file_not_made_a_fault(settings, family, monkeypatch):
+    """The landing share dropping out is not a broken return: the ingest step retries an OSError."""
+    module, clean_xml = FAMILIES[family]
+    write_xml(settings, family, clean_xml())
+    parse = xml_extracts.etree.iterparse
+
+    def share_drops_out_after_the_header(*args, **kwargs):
+        yield next(iter(parse(*args, **kwargs)))
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(xml_extracts.etree, "iterparse", share_drops_out_after_the_header)
+
+    with pytest.raises(OSError, match=r"\[Errno 5\] Input/output error: 'extract.xml'"):
+        module.check_extracts(settings.landing_dir, KEY, TOLERANT)

@@ -2,6 +2,11 @@
 no-change refresh, so it keeps working; the large scales run only in `make bench`."""
 
 import json
+import os
+import signal
+import subprocess
+import sys
+import time
 
 from bench import run
 
@@ -39,3 +44,24 @@ def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
         "large: full refresh seconds (median)", "region: peak memory GB (max)"}
     markdown = (tmp_path / "results.md").read_text()
     assert "## Targets" in markdown and "## small" in markdown and "| dbt build |" in markdown
+
+
+# A process that starts the process its arguments name, and one that holds 200 MB until it is killed.
+STARTS = "import subprocess, sys, time; subprocess.Popen([sys.executable, *sys.argv[1:]]); time.sleep(60)"
+HOLDS_MEMORY = "import sys, time; held = b'x' * 200_000_000; open(sys.argv[1], 'w').close(); time.sleep(60)"
+
+
+def test_the_memory_of_a_process_tree_counts_its_grandchildren(tmp_path):
+    """A refresh's peak counts dbt's process and the reading workers, which a fork server (a child) starts."""
+    ready = tmp_path / "ready"
+    top = subprocess.Popen([sys.executable, "-c", STARTS, "-c", STARTS, "-c", HOLDS_MEMORY, str(ready)],
+                           start_new_session=True)
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+        assert run.tree_rss_bytes(top.pid) > 200e6
+    finally:
+        os.killpg(top.pid, signal.SIGKILL)
+        top.wait()

@@ -94,6 +94,9 @@ def build_ingest_assets(
                                     kept_in=f"audit.quarantine in {warehouse.audit}")
         warehouse.start_candidate(candidate_run_id(context))
         with warehouse.connect(warehouse.candidate) as connection:
+            # No model relies on the order of a raw table's rows, and keeping it slows the writing of a large one
+            # (large's CCIS months: 3.6 s against 4.1 s), as in the dbt profile.
+            connection.execute("set preserve_insertion_order = false")
             connection.execute("create schema if not exists raw")
             for contract in contracts:
                 rows = result.tables.get(contract.table)

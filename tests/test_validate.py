@@ -2,6 +2,9 @@
 could not read."""
 
 import errno
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from orchestration import cli
@@ -30,6 +33,23 @@ def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys
 
     assert exit_code == 1
     assert "required columns are present" in capsys.readouterr().out
+
+
+def test_the_csdw_command_exits_with_the_commands_code_and_all_its_output(settings):
+    """`csdw` leaves the process without Python's teardown (orchestration/cli.py `run`): what it printed must still
+    reach a pipe, and its exit code the shell."""
+    folder = settings.landing_dir / "ssda903"
+    write_table(folder / "header.csv", HEADER_COLUMNS, [header("CHILD1")])
+    write_table(folder / "episodes.csv", [c for c in EPISODE_COLUMNS if c != "PLACE"],
+                [{k: v for k, v in episode("CHILD1", "01/04/2024").items() if k != "PLACE"}])
+
+    validate = subprocess.run([str(Path(sys.executable).with_name("csdw")), "validate", str(settings.landing_dir)],
+                              env={**os.environ, "CSDW_LA_CODE": settings.la_code}, capture_output=True, text=True)
+
+    assert validate.returncode == 1
+    assert "required columns are present" in validate.stdout
+    assert validate.stdout.rstrip().endswith("a refresh would stop.")
+    assert validate.stderr == ""
 
 
 def test_validate_loads_nothing(settings, write_ssda903):

@@ -79,6 +79,9 @@ class Sampled:
 def run_sampled(command: list[str], env: dict[str, str], cwd: Path = PROJECT_ROOT) -> Sampled:
     """Run `command`, polling the resident memory of its process tree until it ends. Pages shared between the
     processes are counted once per process, so the peak is an upper bound."""
+    if not Path("/proc/thread-self/children").exists():
+        raise RuntimeError("this kernel does not list a thread's children (/proc/<pid>/task/<tid>/children): the "
+                           "memory of the refresh's child processes could not be counted")
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     output: list[str] = []

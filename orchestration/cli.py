@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 from rich.console import Console
@@ -239,12 +240,7 @@ def validate(settings: Settings) -> int:
     from sources.contracts import CheckSettings
 
     check_settings = CheckSettings.for_extracts(settings.reference_date, settings.la_code, settings.max_rejected_percent)
-    try:
-        return validate_landing(settings.landing_dir, check_settings, console)
-    except OSError as error:
-        # A refresh would try again (the share may be back in a moment); validate says so and stops.
-        console.print(f"[red]A file could not be read[/] ({error}); a refresh would try again, then fail.")
-        return EXIT_ERROR
+    return validate_landing(settings.landing_dir, check_settings, console)
 
 
 def latest_measures(warehouse: Path, period: date | None = None) -> list[dict]:
@@ -401,15 +397,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     return EXIT_PUBLISHED
 
 
-def run() -> None:
+def run() -> NoReturn:
     """The `csdw` command: `main`, then out of the process at once."""
     exit_code = main()
     # Python's own teardown of the modules a refresh imports (Dagster, dbt, Great Expectations: about 4,600) took
-    # 1.5-2 s after the work was done. By now every warehouse connection is closed and the reading workers' pool
-    # is shut down; the exit handlers still run, but not that teardown.
+    # 1.5-2 s after the work was done. By then every warehouse connection and worker pool has been closed by its
+    # `with` and no thread of ours is running; the exit handlers (logging's, the reading workers' fork server's)
+    # still run, then the process ends without that teardown.
     atexit._run_exitfuncs()
-    sys.stdout.flush()
-    sys.stderr.flush()
+    # A reader that stopped early (`csdw measures | head`) is not an error of the command's.
+    with contextlib.suppress(BrokenPipeError):
+        sys.stdout.flush()
+        sys.stderr.flush()
     os._exit(exit_code)
 
 

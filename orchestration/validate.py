@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from sources.contracts import CheckSettings, Fault
@@ -14,10 +15,19 @@ MAX_ROWS_SHOWN = 200
 
 def validate_landing(landing_dir: Path, settings: CheckSettings, console: Console) -> int:
     """Print every error and warning by file, row, field and rule, then a summary per table; 1 when anything
-    would stop a refresh (a file fault, or rejected rows over the threshold), else 0."""
+    would stop a refresh (a file fault, or rejected rows over the threshold) or a file could not be read, else 0."""
     # Nothing is stored, so identifiers are hashed with a key used once and thrown away.
     key = secrets.token_bytes(32)
-    results = {family: check(landing_dir, key, settings) for family, check in CHECKERS.items()}
+    results, unread = {}, []
+    for family, check in CHECKERS.items():
+        try:
+            results[family] = check(landing_dir, key, settings)
+        except OSError as error:
+            # A refresh retries an I/O error (the share may be back in a moment): here it is said, and the other
+            # families are still checked.
+            unread.append(f"{family}: {error}")
+    for message in unread:
+        console.print(f"[red]Could not read[/] {escape(message)}", highlight=False)
     faults = [fault for result in results.values() for fault in result.faults]
     _print_faults(faults, console)
     summary = Table("family", "table", "rows read", "rejected", "repaired", title="Summary")
@@ -29,6 +39,10 @@ def validate_landing(landing_dir: Path, settings: CheckSettings, console: Consol
     blocking = [fault for result in results.values() for fault in result.blocking_faults]
     if blocking:
         console.print(f"[red]{len(blocking)} blocking fault(s)[/]: a refresh would stop.")
+    if unread:
+        console.print(f"[red]{len(unread)} family(ies) could not be read[/]: a refresh would try again for a few "
+                      "minutes, then fail if they still cannot.")
+    if blocking or unread:
         return 1
     console.print("[green]No blocking faults[/]: a refresh would load these extracts.")
     return 0

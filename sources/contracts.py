@@ -588,7 +588,7 @@ def _read_files(read_file: Callable[[Path, dict], ExtractRows], files: list[Path
                 worker_suffixes: tuple[str, ...]) -> Iterator[ExtractRows]:
     """What `read_file` made of each file, in order; the files with a suffix in `worker_suffixes` by worker
     processes when there are enough of them. An error a reader raises is raised here, wherever it was read."""
-    read = partial(_read_file, read_file)
+    read = partial(_read_one_file, read_file)
     in_workers = [path.suffix.lower() in worker_suffixes for path in files]
     workers = min(os.cpu_count() or 1, MAX_READ_WORKERS, sum(in_workers))
     worker_bytes = sum(path.stat().st_size for path in compress(files, in_workers))
@@ -620,20 +620,21 @@ def _next_from_worker(read_by_workers: Iterator[ExtractRows], path: Path) -> Ext
         raise error from None
 
 
-def _read_file(read_file: Callable[[Path, dict], ExtractRows], path: Path, lineage: dict) -> ExtractRows:
+def _read_one_file(read_file: Callable[[Path, dict], ExtractRows], path: Path, lineage: dict) -> ExtractRows:
     """What `read_file` makes of one file, with the cycle collector paused: reading creates millions of small lists
     and strings and no reference cycles, and left running, the collector rescans them again and again as they
     accumulate (a tenth to a sixth of the reading time).
 
     An I/O error is raised, not made a fault of the file: the landing folder is often a network share that drops
-    out for a moment, and the ingest step tries again. An error from the system names the file if it did not."""
+    out for a moment, and the ingest step tries again. An error from the system is made to name the file (an
+    error part-way through a read does not)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         return read_file(path, lineage)
     except OSError as error:
         if error.strerror is not None and error.filename is None:
-            error.filename = lineage["source_file"]
+            error.filename = str(path)
         raise
     finally:
         if was_enabled:

@@ -2,6 +2,7 @@
 fault its `--defects` run injects is reported at its file, row, field and rule, and nothing else is."""
 
 import csv
+import errno
 import re
 import secrets
 import shutil
@@ -208,19 +209,21 @@ def test_returns_read_by_worker_processes_check_as_when_read_here(defective_extr
 
 
 def unreadable(path: Path, lineage: dict):
-    raise PermissionError(f"{path.name}: permission denied")
+    raise OSError(errno.EACCES, "Permission denied")
 
 
 def test_a_readers_error_in_a_worker_is_raised_as_the_reader_raised_it(defective_extracts, monkeypatch):
     """An OSError is retried by the ingest step and named in the refresh's summary, so it must come out of a
-    worker as itself, with the worker's traceback kept as a note rather than as its cause."""
+    worker as itself, naming the file, with the worker's traceback kept as a note rather than as its cause."""
     monkeypatch.setattr(contracts, "READ_IN_WORKERS_BYTES", 0)
     monkeypatch.setattr(contracts.os, "cpu_count", lambda: 2)
 
-    with pytest.raises(PermissionError, match="permission denied") as raised:
+    with pytest.raises(PermissionError, match="Permission denied") as raised:
         contracts.check_family("cin", defective_extracts / "cin", CIN_CONTRACTS, unreadable, (".xml",),
                                secrets.token_bytes(16), SETTINGS, worker_suffixes=(".xml",))
 
+    unread = Path(raised.value.filename)
+    assert unread.is_relative_to(defective_extracts / "cin") and unread.suffix == ".xml"
     assert raised.value.__cause__ is None
     assert "in unreadable" in "".join(raised.value.__notes__)
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from orchestration import cli
 from tests.conftest import episode, header, write_table
+from tests.test_nccis_workforce_contracts import CCIS_COLUMNS, ccis_row
 from sources.synthetic.ssda903 import EPISODE_COLUMNS, HEADER_COLUMNS
 
 
@@ -36,14 +37,14 @@ def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys
 
 
 def test_the_csdw_command_exits_with_the_commands_code_and_all_its_output(settings):
-    """`csdw` leaves the process without Python's teardown (orchestration/cli.py `run`): what it printed must still
-    reach a pipe, and its exit code the shell."""
+    """`csdw` leaves the process without Python's teardown (orchestration/cli.py `run`, as `python -m
+    orchestration.cli` does): what it printed must still reach a pipe, and its exit code the shell."""
     folder = settings.landing_dir / "ssda903"
     write_table(folder / "header.csv", HEADER_COLUMNS, [header("CHILD1")])
     write_table(folder / "episodes.csv", [c for c in EPISODE_COLUMNS if c != "PLACE"],
                 [{k: v for k, v in episode("CHILD1", "01/04/2024").items() if k != "PLACE"}])
 
-    validate = subprocess.run([str(Path(sys.executable).with_name("csdw")), "validate", str(settings.landing_dir)],
+    validate = subprocess.run([sys.executable, "-m", "orchestration.cli", "validate", str(settings.landing_dir)],
                               env={**os.environ, "CSDW_LA_CODE": settings.la_code}, capture_output=True, text=True)
 
     assert validate.returncode == 1
@@ -60,15 +61,23 @@ def test_validate_loads_nothing(settings, write_ssda903):
     assert not settings.warehouse_path.parent.exists()
 
 
-def test_validate_exits_1_naming_a_file_it_could_not_read(settings, write_ssda903, monkeypatch, capsys):
+def test_validate_exits_1_naming_a_file_it_could_not_read_and_checks_the_other_families(settings, write_ssda903, monkeypatch, capsys):
     write_ssda903([episode("CHILD1", "01/04/2024")])
+    write_table(settings.landing_dir / "nccis" / "ccis_2025-01.csv", CCIS_COLUMNS, [ccis_row(activity="999")])
 
-    def share_dropped_out(path: Path) -> bytes:
-        raise OSError(errno.EIO, "Input/output error")
+    read_bytes = Path.read_bytes
 
-    monkeypatch.setattr(Path, "read_bytes", share_dropped_out)
+    def share_drops_out_reading_the_episodes(path: Path) -> bytes:
+        if path.name == "episodes.csv":
+            raise OSError(errno.EIO, "Input/output error")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", share_drops_out_reading_the_episodes)
 
     exit_code = cli.main(["validate", str(settings.landing_dir)])
+    printed = capsys.readouterr().out
 
     assert exit_code == 1
-    assert "could not be read ([Errno 5] Input/output error: 'episodes.csv')" in capsys.readouterr().out
+    assert f"Could not read ssda903: [Errno 5] Input/output error: '{settings.landing_dir}/ssda903/episodes.csv'" in printed
+    assert "1 family(ies) could not be read" in printed
+    assert "ccis_2025-01.csv row 2" in printed and "code is in list nccis_activity" in printed

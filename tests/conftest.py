@@ -2,6 +2,7 @@
 
 import contextlib
 import csv
+import errno
 import io
 import os
 from collections.abc import Callable
@@ -46,6 +47,19 @@ def settings(tmp_path) -> Settings:
         # Hand-made extracts are small: without a reference date their periods could end before they start.
         reference_date=date(2025, 3, 31),
     )
+
+
+@pytest.fixture
+def episodes_unreadable(monkeypatch) -> None:
+    """Reading `episodes.csv` fails as it does when the landing share drops out part-way (EIO); other files read."""
+    read_bytes = Path.read_bytes
+
+    def share_drops_out_reading_the_episodes(path: Path) -> bytes:
+        if path.name == "episodes.csv":
+            raise OSError(errno.EIO, "Input/output error")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", share_drops_out_reading_the_episodes)
 
 
 def episode(child: str, decom: str, dec: str = "", rec: str = "", ls: str = "C2", rne: str = "S", place: str = "U4") -> dict:

@@ -1,9 +1,7 @@
 """The SSDA903 pandera contracts: clean extracts pass; each broken rule is caught, named and located."""
 
 import dataclasses
-import errno
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -318,18 +316,9 @@ def test_an_unknown_table_and_a_truncated_file_stop_the_refresh(settings, write_
     ]
 
 
-def test_an_io_error_reading_a_file_is_raised_naming_it_not_made_a_fault(settings, write_ssda903, monkeypatch):
+def test_an_io_error_reading_a_file_is_raised_naming_it_not_made_a_fault(settings, write_ssda903, episodes_unreadable):
     """The landing share dropping out is not a broken extract: the ingest step retries an OSError."""
     write_ssda903([episode("CHILD1", "01/04/2024")])
-
-    read_bytes = Path.read_bytes
-
-    def share_drops_out_reading_the_episodes(path: Path) -> bytes:
-        if path.name == "episodes.csv":
-            raise OSError(errno.EIO, "Input/output error")
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", share_drops_out_reading_the_episodes)
 
     with pytest.raises(OSError, match=r"\[Errno 5\] Input/output error") as raised:
         check_extracts(settings.landing_dir, KEY, TOLERANT)

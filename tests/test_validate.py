@@ -1,11 +1,9 @@
 """`csdw validate`: errors and warnings by file, row, field and rule; exit 1 only on blocking faults or a file it
 could not read."""
 
-import errno
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 from orchestration import cli
 from tests.conftest import episode, header, write_table
@@ -61,18 +59,10 @@ def test_validate_loads_nothing(settings, write_ssda903):
     assert not settings.warehouse_path.parent.exists()
 
 
-def test_validate_exits_1_naming_a_file_it_could_not_read_and_checks_the_other_families(settings, write_ssda903, monkeypatch, capsys):
+def test_validate_exits_1_naming_an_unreadable_file_and_checks_the_other_families(settings, write_ssda903,
+                                                                                 episodes_unreadable, capsys):
     write_ssda903([episode("CHILD1", "01/04/2024")])
     write_table(settings.landing_dir / "nccis" / "ccis_2025-01.csv", CCIS_COLUMNS, [ccis_row(activity="999")])
-
-    read_bytes = Path.read_bytes
-
-    def share_drops_out_reading_the_episodes(path: Path) -> bytes:
-        if path.name == "episodes.csv":
-            raise OSError(errno.EIO, "Input/output error")
-        return read_bytes(path)
-
-    monkeypatch.setattr(Path, "read_bytes", share_drops_out_reading_the_episodes)
 
     exit_code = cli.main(["validate", str(settings.landing_dir)])
     printed = capsys.readouterr().out

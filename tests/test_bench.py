@@ -44,6 +44,10 @@ def test_bench_writes_results_at_small_scale(tmp_path, monkeypatch):
         "large: full refresh seconds (median)", "region: peak memory GB (max)"}
     markdown = (tmp_path / "results.md").read_text()
     assert "## Targets" in markdown and "## small" in markdown and "| dbt build |" in markdown
+    # Only the warehouse the later scenarios start from stays on disk; every run keeps its Dagster home.
+    work = tmp_path / "work" / "small"
+    assert (work / "full-1" / "warehouse" / "csdw.duckdb").exists()
+    assert (work / "no-change-1" / "dagster_home").exists() and not (work / "no-change-1" / "warehouse").exists()
 
 
 # A process that starts the process its arguments name, and one that holds 200 MB until it is killed.

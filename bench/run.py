@@ -139,6 +139,12 @@ def link_tree(source: Path, target: Path, leave_out: set[Path] = frozenset()) ->
     return target
 
 
+def full_refresh_landing(scale: str, cached: Path) -> Path:
+    """The extracts a full (and a no-change) refresh reads: all but the newest CCIS month, whose arrival is the
+    one-family change, so that only CCIS files differ."""
+    return link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest_changed_family_files(cached))
+
+
 def newest_changed_family_files(landing: Path) -> set[Path]:
     """The newest monthly file of the changed family in each folder (one per LA in a regional pool)."""
     folders = {path.parent for path in (landing / CHANGED_FAMILY).rglob("*.csv")}
@@ -153,15 +159,16 @@ def child_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def refresh(scale: str, landing: Path, run_dir: Path) -> dict:
-    """One `csdw refresh` of `landing` into `run_dir/warehouse/`, with its own Dagster home in `run_dir`."""
+def refresh(scale: str, landing: Path, run_dir: Path, under: tuple[str, ...] = ()) -> dict:
+    """One `csdw refresh` of `landing` into `run_dir/warehouse/`, with its own Dagster home in `run_dir`; `under` is
+    a command that runs it (a profiler), whose memory is then counted with the refresh's."""
     dagster_home = run_dir / "dagster_home"
     dagster_home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(PROJECT_ROOT / "dagster.yaml", dagster_home / "dagster.yaml")
     warehouse = run_dir / "warehouse" / "csdw.duckdb"
     env = child_env(DAGSTER_HOME=str(dagster_home), CSDW_LA_CODE=SCALES[scale].default_la,
                     CSDW_REFERENCE_DATE=DEFAULT_REFERENCE.isoformat())
-    sampled = run_sampled([sys.executable, "-m", "orchestration.cli", "refresh", "--landing", str(landing),
+    sampled = run_sampled([*under, sys.executable, "-m", "orchestration.cli", "refresh", "--landing", str(landing),
                            "--warehouse", str(warehouse)], env)
     if sampled.returncode != 0:
         # The refresh's own summary names checks and steps, never a child's identifier.
@@ -229,14 +236,15 @@ def stage_rows(warehouse: Path) -> dict[str, int]:
 
 
 def scenario_runs(scale: str, landing: Path, runs: int, name: str, start_from: Path | None,
-                  keep_last_warehouse: bool = False) -> list[dict]:
+                  keep_last_warehouse: bool = False, under: tuple[str, ...] = ()) -> list[dict]:
     """`runs` refreshes of one scenario, each kept in its own folder under bench/work/<scale>/ (its Dagster home);
     the incremental ones start from a copy of `start_from` (a full refresh's warehouse folder).
 
     Each refresh runs in the same folder, moved to its own afterwards: a nightly refresh writes the same warehouse
     path every night, and dbt parses the whole project again when the path it is given changes (2.3 s at large).
     A refresh's warehouse folder is deleted once it is measured, unless `keep_last_warehouse` keeps the last one
-    (the one the later scenarios start from): a regional pool's is 5 GB, and nine of them filled the disk."""
+    (the one the later scenarios start from): a regional pool's is 5 GB, and nine of them filled the disk. `under`
+    is a command each refresh runs under (`refresh`)."""
     results = []
     current = WORK_DIR / scale / "current"
     for number in range(1, runs + 1):
@@ -246,7 +254,7 @@ def scenario_runs(scale: str, landing: Path, runs: int, name: str, start_from: P
         if start_from is not None:
             shutil.copytree(start_from, current / "warehouse")
         print(f"{scale}: {name} refresh {number} of {runs} ...", flush=True)
-        results.append(refresh(scale, landing, current))
+        results.append(refresh(scale, landing, current, under))
         if not (keep_last_warehouse and number == runs):
             shutil.rmtree(current / "warehouse")
         current.rename(run_dir)
@@ -258,12 +266,27 @@ def bare_sql(scale: str, warehouse: Path) -> dict:
     """The framework overhead: every dbt model's compiled SQL (in DAG order) and every data test's, run by
     DuckDB in one connection on a copy of a refreshed warehouse (raw tables and seeds in place), no dbt or
     Dagster. Unit tests are left out: they run on fixtures, not on the warehouse."""
+    folder = WORK_DIR / scale / "bare"
+    seconds = {"model": 0.0, "test": 0.0}
+    with compiled_build(scale, warehouse, folder) as (connection, statements):
+        for node, statement in statements:
+            started = time.perf_counter()
+            connection.execute(statement).fetchall()
+            seconds[node["resource_type"]] += time.perf_counter() - started
+    kinds = [node["resource_type"] for node, _ in statements]
+    return {"models_seconds": seconds["model"], "tests_seconds": seconds["test"],
+            "seconds": seconds["model"] + seconds["test"], "models": kinds.count("model"), "tests": kinds.count("test")}
+
+
+@contextlib.contextmanager
+def compiled_build(scale: str, warehouse: Path, folder: Path):
+    """A connection to a copy of `warehouse` in `folder`, and the statements of a dbt build without dbt: each
+    model's and data test's compiled SQL in DAG order, with its manifest node. The folder goes afterwards."""
     from orchestration.dbt_project import DBT_EXECUTABLE, DBT_PROJECT_DIR
 
-    folder = WORK_DIR / scale / "bare"
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
-    copy = folder / "bare.duckdb"
+    copy = folder / "build.duckdb"
     shutil.copyfile(warehouse, copy)
     dbt_vars = {"warehouse_path": str(copy), "la_code": SCALES[scale].default_la,
                 "reference_date": DEFAULT_REFERENCE.isoformat()}
@@ -275,22 +298,19 @@ def bare_sql(scale: str, warehouse: Path) -> dict:
     order = graphlib.TopologicalSorter({
         key: [parent for parent in node["depends_on"]["nodes"] if parent in chosen] for key, node in chosen.items()
     }).static_order()
-    seconds = {"model": 0.0, "test": 0.0}
-    with duckdb.connect(str(copy)) as connection:
-        for key in order:
-            node = chosen[key]
-            if node["resource_type"] == "model":
-                kind = node["config"]["materialized"]
-                statement = f"create or replace {kind} {node['relation_name']} as {node['compiled_code']}"
-            else:
-                statement = f"select count(*) from ({node['compiled_code']})"
-            started = time.perf_counter()
-            connection.execute(statement).fetchall()
-            seconds[node["resource_type"]] += time.perf_counter() - started
-    shutil.rmtree(folder)
-    return {"models_seconds": seconds["model"], "tests_seconds": seconds["test"],
-            "seconds": seconds["model"] + seconds["test"], "models": sum(n["resource_type"] == "model" for n in chosen.values()),
-            "tests": sum(n["resource_type"] == "test" for n in chosen.values())}
+    statements = []
+    for key in order:
+        node = chosen[key]
+        if node["resource_type"] == "model":
+            kind = node["config"]["materialized"]
+            statements.append((node, f"create or replace {kind} {node['relation_name']} as {node['compiled_code']}"))
+        else:
+            statements.append((node, f"select count(*) from ({node['compiled_code']})"))
+    try:
+        with duckdb.connect(str(copy)) as connection:
+            yield connection, statements
+    finally:
+        shutil.rmtree(folder)
 
 
 def micro(kind: str, path: Path, la_code: str) -> dict:
@@ -373,17 +393,15 @@ def summarise(runs: list[dict]) -> dict:
 def bench_scale(scale: str, seed: int, runs: int, scenarios: list[str]) -> dict:
     started_at, load_average = datetime.now(timezone.utc).isoformat(timespec="seconds"), os.getloadavg()
     cached, generated_seconds = landing_for(scale, seed)
-    # The full and no-change refreshes read the extracts without the newest CCIS month; the one-family change
-    # is that month arriving, so only CCIS files differ.
-    newest = newest_changed_family_files(cached)
-    landing = link_tree(cached, WORK_DIR / scale / "landing", leave_out=newest)
+    landing = full_refresh_landing(scale, cached)
     refreshes = {"full": summarise(scenario_runs(scale, landing, runs, "full", None, keep_last_warehouse=True))}
     published = WORK_DIR / scale / f"full-{runs}" / "warehouse"
     if "no-change" in scenarios:
         refreshes["no-change"] = summarise(scenario_runs(scale, landing, runs, "no-change", published))
     if "one-family" in scenarios:
         refreshes["one-family"] = {**summarise(scenario_runs(scale, cached, runs, "one-family", published)),
-                                   "family": CHANGED_FAMILY, "files_changed": len(newest)}
+                                   "family": CHANGED_FAMILY,
+                                   "files_changed": len(newest_changed_family_files(cached))}
     print(f"{scale}: the compiled dbt SQL run by DuckDB alone ...", flush=True)
     bare = bare_sql(scale, published / "csdw.duckdb")
     print(f"{scale}: ingest micro-benchmarks ...", flush=True)

@@ -29,8 +29,18 @@ from sources.synthetic.targets import SCALES
 
 SAMPLES_PER_SECOND = 50
 TOP = 20
+OPERATORS_KEPT = 5
+# Lines under this many sampled seconds (a few samples) are left out of the tables.
+SHOWN_SECONDS = 0.05
 PROJECT_FOLDERS = ("orchestration", "sources", "expectations", "bench")
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
+NO_PROJECT_CODE = "(none: no code of this project on the stack)"
+# Each process's sampled seconds are summed three ways (`summarise_cpu`), with the heading each has in profile.md.
+CPU_PARTS = {
+    "function": "The innermost function of this project's code on the stack, with the library calls it made",
+    "frame": "The innermost Python frame (a C extension's call counts at its caller)",
+    "library": "The library of the innermost Python frame",
+}
 
 
 def is_process_frame(frame: dict) -> bool:
@@ -88,23 +98,33 @@ def sampled_stacks(recording: dict) -> Iterator[tuple[str, list[dict], float]]:
 
 
 def summarise_cpu(recording: dict) -> dict:
-    """Sampled seconds from a py-spy speedscope recording (`--subprocesses`), by process, by the innermost function
-    of this project's code on the stack (with the library calls it made), and by the library of the innermost
-    Python frame. Time in a C extension's call (DuckDB, Arrow, lxml) counts at the Python frame that made it, so a
-    library's line shows Python's own work in it, and the project function the work it asked for."""
-    by_process, by_function, by_library = Counter(), defaultdict(Counter), defaultdict(Counter)
+    """Sampled seconds from a py-spy speedscope recording (`--subprocesses`), by process, and within each process
+    by the innermost function of this project's code on the stack (with the library calls it made), by the innermost
+    Python frame and by that frame's library. Time in a C extension's call (DuckDB, Arrow, lxml) counts at the
+    Python frame that made it: DuckDB's work for dbt is at dbt's `execute`."""
+    by_process, by_part = Counter(), {part: defaultdict(Counter) for part in CPU_PARTS}
     for command_line, code, seconds in sampled_stacks(recording):
         role = process_role(command_line)
         by_process[role] += seconds
         ours = [function for function in map(project_function, code) if function]
-        by_function[role][ours[-1] if ours else "(none: a library's own work)"] += seconds
+        by_part["function"][role][ours[-1] if ours else NO_PROJECT_CODE] += seconds
         if code:
-            by_library[role][library_of(code[-1])] += seconds
+            by_part["frame"][role][frame_label(code[-1])] += seconds
+            by_part["library"][role][library_of(code[-1])] += seconds
     return {
         "seconds_by_process": dict(by_process.most_common()),
-        "seconds_by_function": {role: dict(counts.most_common(TOP)) for role, counts in by_function.items()},
-        "seconds_by_library": {role: dict(counts.most_common(TOP)) for role, counts in by_library.items()},
+        **{f"seconds_by_{part}": {role: dict(counts.most_common(TOP)) for role, counts in by_part[part].items()}
+           for part in CPU_PARTS},
     }
+
+
+def frame_label(frame: dict) -> str:
+    """A frame's file, from its package (or this project's folder) down, and its function."""
+    path = Path(frame["file"])
+    for root in (PROJECT_ROOT, STDLIB):
+        if path.is_absolute() and path.is_relative_to(root):
+            path = path.relative_to(root)
+    return f"{str(path).split('site-packages/')[-1]}:{frame['name']}"
 
 
 def profile_sql(scale: str, warehouse: Path) -> list[dict]:
@@ -124,13 +144,13 @@ def profile_sql(scale: str, warehouse: Path) -> list[dict]:
             # A view's creation plans nothing to run, and DuckDB writes no profile for it.
             tree = json.loads(output.read_text()) if output.exists() else {"cpu_time": 0.0, "children": []}
             profiles.append({"node": node["name"], "kind": node["resource_type"], "seconds": seconds,
-                             "cpu_seconds": tree["cpu_time"], "operators": operators_by_time(tree)})
+                             "cpu_seconds": tree["cpu_time"], "operators": operators_by_time(tree)[:OPERATORS_KEPT]})
     return profiles
 
 
 def operators_by_time(tree: dict) -> list[dict]:
     """A statement's operators from DuckDB's JSON profile, the most time first: each with its own time (summed
-    over DuckDB's threads), the rows it gave out, and the table it scans."""
+    over DuckDB's threads), the rows it gave out, and the table it scans. The profile keeps the costliest few."""
     operators, frontier = [], list(tree["children"])
     while frontier:
         node = frontier.pop()
@@ -178,37 +198,26 @@ def markdown(profile: dict) -> str:
         "",
         f"{refresh['seconds']:.1f} s of wall time (py-spy's sampling slows it a little), peak "
         f"{refresh['peak_rss_bytes'] / 1e9:.2f} GB. Its steps, in seconds: "
-        + ", ".join(f"{stage} {refresh['stages'][stage]:.1f}" for stage in run.STAGE_ORDER) + ".",
+        + ", ".join(f"{stage} {refresh['stages'][stage]:.1f}" for stage in run.STAGE_ORDER) + ". Unless the "
+        "refresh before it on this machine had the same warehouse path, as a nightly one has, dbt parsed the whole "
+        "project again (`parse_manifest` in dbt's process).",
         "",
         "Sampled CPU seconds of each process (a process waiting is not sampled):",
         "",
         "| process | CPU s |",
         "|---|---|",
-        *(f"| {role} | {seconds:.1f} |" for role, seconds in cpu["seconds_by_process"].items()),
+        *(f"| {role} | {seconds:.1f} |" for role, seconds in shown(cpu["seconds_by_process"])),
         f"| all | {sum(cpu['seconds_by_process'].values()):.1f} |",
         "",
     ]
-    for role in cpu["seconds_by_process"]:
-        functions, libraries = cpu["seconds_by_function"].get(role, {}), cpu["seconds_by_library"].get(role, {})
+    for role, _ in shown(cpu["seconds_by_process"]):
         lines += [f"### {role}", ""]
-        if functions:
-            lines += [
-                f"The innermost function of this project's code on the stack, with the library calls it made (the "
-                f"{len(functions)} with the most):",
-                "",
-                "| function | CPU s |",
-                "|---|---|",
-                *(f"| `{function}` | {seconds:.1f} |" for function, seconds in functions.items()),
-                "",
-            ]
-        lines += [
-            "The library of the innermost Python frame (a C extension's call counts at its caller):",
-            "",
-            "| library | CPU s |",
-            "|---|---|",
-            *(f"| {library} | {seconds:.1f} |" for library, seconds in libraries.items()),
-            "",
-        ]
+        for part, heading in CPU_PARTS.items():
+            rows = shown(cpu[f"seconds_by_{part}"][role])
+            if [name for name, _ in rows] == [NO_PROJECT_CODE]:
+                continue  # dbt's processes run none of this project's Python
+            lines += [f"{heading}:", "", f"| {part} | CPU s |", "|---|---|",
+                      *(f"| `{name}` | {seconds:.1f} |" for name, seconds in rows), ""]
     operator_seconds = Counter()
     for statement in sql:
         for operator in statement["operators"]:
@@ -229,14 +238,18 @@ def markdown(profile: dict) -> str:
         *(f"| `{s['node']}` | {s['kind']} | {s['seconds']:.2f} | {s['cpu_seconds']:.2f} | "
           + "; ".join(operator_label(operator) for operator in s["operators"][:3]) + " |" for s in slowest),
         "",
-        "CPU seconds by operator over every statement:",
+        "CPU seconds by operator over every statement (its costliest five operators):",
         "",
         "| operator | CPU s |",
         "|---|---|",
-        *(f"| {operator} | {seconds:.1f} |" for operator, seconds in operator_seconds.most_common(12)),
+        *(f"| {operator} | {seconds:.1f} |" for operator, seconds in shown(dict(operator_seconds.most_common()))),
         "",
     ]
     return "\n".join(lines)
+
+
+def shown(seconds_by_name: dict[str, float]) -> list[tuple[str, float]]:
+    return [(name, seconds) for name, seconds in seconds_by_name.items() if seconds >= SHOWN_SECONDS]
 
 
 def operator_label(operator: dict) -> str:

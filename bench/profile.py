@@ -191,8 +191,8 @@ def markdown(profile: dict) -> str:
         f"# Where a {profile['scale']} full refresh's time goes (`make profile`)",
         "",
         f"Measured {profile['measured_at']} at commit `{profile['commit']}` on {profile['machine']['cores']} cores, "
-        f"seed {profile['seed']}. Written by `bench/profile.py`; every figure is in `profile.json`. The bench's "
-        "figures are in `results.md`; this is the profile its targets not met call for.",
+        f"seed {profile['seed']}. Written by `bench/profile.py`; every figure is in `profile.json`. `results.md` "
+        "ends with this page: it is the profile that the bench's targets not met call for.",
         "",
         f"## One full refresh under py-spy ({profile['samples_per_second']} samples a second)",
         "",

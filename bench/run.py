@@ -553,6 +553,10 @@ def markdown(results: dict) -> str:
     notes = BENCH_DIR / "notes.md"
     if notes.exists():
         lines += [notes.read_text()]
+    profile = BENCH_DIR / "profile.md"
+    if profile.exists():
+        # `make profile`'s last profile, its headings a level down, under this page's title.
+        lines += ["#" + line if line.startswith("#") else line for line in profile.read_text().splitlines()]
     return "\n".join(lines) + "\n"
 
 

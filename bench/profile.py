@@ -2,12 +2,12 @@
 
 Two profiles of one scale (large by default), written to bench/profile.md and bench/profile.json:
 - the CPU of one full refresh and every process it starts (dbt, the XML reading workers), sampled by py-spy: the
-  seconds of each process, of each function of this project's code (with what it calls), and of each library;
+  seconds of each process, and within it of this project's functions, of Python frames and of libraries;
 - the DuckDB profile of the dbt build's SQL, run without dbt on a copy of that refresh's warehouse as the bench's
   bare SQL is: the slowest models and tests, and the operators they spend their time in.
 
-py-spy's own recording is kept in bench/work/<scale>/ for a flame graph (https://www.speedscope.app opens it; the
-file stays on this machine). It names functions and files, never a value: no identifier is in it.
+py-spy's own recording is kept in bench/work/<scale>/ for a flame graph (in speedscope's format). It names
+functions, files and command lines, never a value: no identifier is in it.
 
 Run from the project folder: `python -m bench.profile --scale large`.
 """
